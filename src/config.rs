@@ -1,0 +1,774 @@
+//! The worker's configuration: a TOML file plus environment overrides, validated once at start-up
+//! into typed settings. Nothing else in the crate reads raw configuration.
+//!
+//! Sources, later ones winning:
+//! 1. the TOML file given with `--config`;
+//! 2. Temporal's standard variables `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`;
+//! 3. `TWW__SECTION__KEY` variables, one per key (`TWW__TEMPORAL__TASK_QUEUE=orders`,
+//!    `TWW__WORKFLOWS__greet__DEADLINE_MS=500`).
+//!
+//! Unknown keys anywhere are an error naming them, so a typo never passes silently.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::workflow_run::RunLimits;
+
+/// Prefix of the per-key environment overrides (`TWW__TEMPORAL__ADDRESS`).
+pub const ENV_PREFIX: &str = "TWW";
+
+/// Separator between the prefix, section and key of an environment override.
+pub const ENV_SEPARATOR: &str = "__";
+
+/// Temporal's standard environment variables, with the key each one overrides.
+pub const TEMPORAL_ENV_VARS: [(&str, &str); 3] = [
+    ("TEMPORAL_ADDRESS", "temporal.address"),
+    ("TEMPORAL_NAMESPACE", "temporal.namespace"),
+    ("TEMPORAL_API_KEY", "temporal.api_key"),
+];
+
+/// Default run deadline.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(2);
+/// Default memory cap per run, in MiB.
+pub const DEFAULT_MEMORY_LIMIT_MIB: u32 = 64;
+/// Largest memory cap a 32-bit wasm memory can use, in MiB.
+pub const MAX_MEMORY_LIMIT_MIB: u32 = 4096;
+/// Default number of outstanding workflow tasks core may hand the worker at once.
+pub const DEFAULT_MAX_OUTSTANDING_WORKFLOW_TASKS: usize = 100;
+/// Default time to finish in-flight work after SIGINT/SIGTERM.
+pub const DEFAULT_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A configuration problem, naming the file and key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read or parsed, or a key has the wrong type or is unknown.
+    #[error("config {path}: {message}")]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// What the parser said, including the key.
+        message: String,
+    },
+    /// A key parsed but its value is not acceptable.
+    #[error("config {path}: `{key}` {problem}")]
+    Value {
+        /// The config file.
+        path: PathBuf,
+        /// Dotted key, e.g. `workflows.Greet.deadline_ms`.
+        key: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// What a guest bug does to the workflow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestBugPolicy {
+    /// Fail the workflow task: Temporal retries it and the workflow stays open (the SDK
+    /// convention for panics). A fixed bundle deployed later lets the workflow complete.
+    #[default]
+    FailTask,
+    /// Fail the workflow execution, non-retryably, with the bug as the failure.
+    FailWorkflow,
+}
+
+/// A secret string that never prints.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where and as whom the worker connects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporalSettings {
+    /// Server URL, `http://` unless TLS is in use.
+    pub target_url: String,
+    /// Namespace to serve.
+    pub namespace: String,
+    /// Task queue to poll.
+    pub task_queue: String,
+    /// Temporal Cloud API key; implies TLS.
+    pub api_key: Option<Secret>,
+}
+
+/// How much work the worker takes on at once, and who it says it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerSettings {
+    /// Runs executing at the same time (also the number of pooled instance slots).
+    pub max_concurrent_runs: u32,
+    /// Workflow tasks core may hand out before the worker completes some.
+    pub max_outstanding_workflow_tasks: usize,
+    /// Runs core keeps cached between workflow tasks (sticky queues when above 0).
+    pub max_cached_workflows: usize,
+    /// Identity shown in Temporal's UI and history.
+    pub identity: String,
+    /// Build id reported to Temporal.
+    pub build_id: String,
+    /// How long in-flight work may take to finish after a shutdown signal.
+    pub shutdown_timeout: Duration,
+}
+
+/// One registered workflow type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkflowSettings {
+    /// Workflow type name, exactly as clients start it.
+    pub workflow_type: String,
+    /// Bundle file, resolved against the config file's folder.
+    pub module_path: PathBuf,
+    /// Per-run caps.
+    pub limits: RunLimits,
+    /// What a guest bug does.
+    pub on_guest_bug: GuestBugPolicy,
+}
+
+/// The whole validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The config file it came from.
+    pub config_path: PathBuf,
+    /// Server connection.
+    pub temporal: TemporalSettings,
+    /// Worker tuning.
+    pub worker: WorkerSettings,
+    /// Registered workflows, sorted by type.
+    pub workflows: Vec<WorkflowSettings>,
+}
+
+impl Settings {
+    /// The largest memory cap among the workflows, which sizes the engine's instance pool.
+    pub fn max_memory_limit_bytes(&self) -> u64 {
+        self.workflows
+            .iter()
+            .map(|workflow| workflow.limits.memory_limit_bytes)
+            .max()
+            .unwrap_or(u64::from(DEFAULT_MEMORY_LIMIT_MIB) * 1024 * 1024)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    temporal: RawTemporal,
+    #[serde(default)]
+    worker: RawWorker,
+    #[serde(default)]
+    workflow_defaults: RawWorkflowDefaults,
+    #[serde(default)]
+    workflows: BTreeMap<String, RawWorkflow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemporal {
+    #[serde(default = "default_address")]
+    address: String,
+    #[serde(default = "default_namespace")]
+    namespace: String,
+    task_queue: String,
+    #[serde(default)]
+    api_key: Option<Secret>,
+}
+
+fn default_address() -> String {
+    "localhost:7233".to_owned()
+}
+
+fn default_namespace() -> String {
+    "default".to_owned()
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorker {
+    max_concurrent_runs: Option<u32>,
+    max_outstanding_workflow_tasks: Option<usize>,
+    max_cached_workflows: Option<usize>,
+    identity: Option<String>,
+    build_id: Option<String>,
+    shutdown_timeout_secs: Option<u64>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkflowDefaults {
+    deadline_ms: Option<u64>,
+    memory_limit_mib: Option<u32>,
+    on_guest_bug: Option<GuestBugPolicy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkflow {
+    module: PathBuf,
+    deadline_ms: Option<u64>,
+    memory_limit_mib: Option<u32>,
+    on_guest_bug: Option<GuestBugPolicy>,
+}
+
+/// Loads `path`, applies the environment overrides from `env`, and validates the result.
+///
+/// `env` is passed in (rather than read here) so that tests can supply their own variables.
+pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigError> {
+    let invalid = |message: String| ConfigError::Invalid {
+        path: path.to_owned(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|err| invalid(format!("cannot read: {err}")))?;
+
+    // Temporal's standard variables, renamed to their keys, as a source between the file and
+    // the prefixed variables (config's `set_override` would beat the prefixed ones).
+    let standard: std::collections::HashMap<String, String> = TEMPORAL_ENV_VARS
+        .iter()
+        .filter_map(|(variable, key)| {
+            let (_, value) = env.iter().find(|(name, _)| name == variable)?;
+            Some((key.replace('.', ENV_SEPARATOR), value.clone()))
+        })
+        .collect();
+    let mut builder = config::Config::builder()
+        .add_source(config::File::from_str(&text, config::FileFormat::Toml))
+        .add_source(
+            config::Environment::default()
+                .separator(ENV_SEPARATOR)
+                .source(Some(standard)),
+        );
+    for (key, value) in prefixed_overrides(env) {
+        builder = builder
+            .set_override(key, value)
+            .map_err(|err| invalid(err.to_string()))?;
+    }
+    let raw: RawConfig = builder
+        .build()
+        .and_then(|config| config.try_deserialize())
+        .map_err(|err| invalid(err.to_string()))?;
+    validate(path, raw)
+}
+
+/// `TWW__SECTION__KEY=value` variables as `section.key` overrides.
+///
+/// Keys are matched case-insensitively, except a workflow type (`TWW__WORKFLOWS__Greet__MODULE`),
+/// which keeps its case because Temporal's workflow types are case-sensitive. (config's own
+/// environment source lowercases every key, so it cannot address `Greet`.)
+fn prefixed_overrides(env: &[(String, String)]) -> Vec<(String, String)> {
+    let prefix = format!("{ENV_PREFIX}{ENV_SEPARATOR}");
+    env.iter()
+        .filter_map(|(name, value)| {
+            let rest = name.strip_prefix(&prefix)?;
+            let segments: Vec<&str> = rest.split(ENV_SEPARATOR).collect();
+            let in_workflows = segments.first()?.eq_ignore_ascii_case("workflows");
+            let key = segments
+                .iter()
+                .enumerate()
+                .map(|(index, segment)| {
+                    if in_workflows && index == 1 {
+                        (*segment).to_owned()
+                    } else {
+                        segment.to_ascii_lowercase()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(".");
+            Some((key, value.clone()))
+        })
+        .collect()
+}
+
+fn validate(path: &Path, raw: RawConfig) -> Result<Settings, ConfigError> {
+    let value_error = |key: &str, problem: String| ConfigError::Value {
+        path: path.to_owned(),
+        key: key.to_owned(),
+        problem,
+    };
+    let config_dir = path.parent().unwrap_or_else(|| Path::new("."));
+
+    let temporal = TemporalSettings {
+        target_url: target_url(&raw.temporal.address, raw.temporal.api_key.is_some())
+            .map_err(|problem| value_error("temporal.address", problem))?,
+        namespace: non_empty(raw.temporal.namespace)
+            .ok_or_else(|| value_error("temporal.namespace", "must not be empty".into()))?,
+        task_queue: non_empty(raw.temporal.task_queue)
+            .ok_or_else(|| value_error("temporal.task_queue", "must not be empty".into()))?,
+        api_key: raw.temporal.api_key.filter(|key| !key.0.is_empty()),
+    };
+
+    let worker = validate_worker(raw.worker).map_err(|(key, problem)| value_error(key, problem))?;
+
+    let defaults = raw.workflow_defaults;
+    let default_deadline_ms = defaults
+        .deadline_ms
+        .unwrap_or(DEFAULT_DEADLINE.as_millis() as u64);
+    let default_memory_mib = defaults
+        .memory_limit_mib
+        .unwrap_or(DEFAULT_MEMORY_LIMIT_MIB);
+    check_deadline(default_deadline_ms)
+        .map_err(|problem| value_error("workflow_defaults.deadline_ms", problem))?;
+    check_memory_limit(default_memory_mib)
+        .map_err(|problem| value_error("workflow_defaults.memory_limit_mib", problem))?;
+
+    if raw.workflows.is_empty() {
+        return Err(value_error(
+            "workflows",
+            "registers no workflow type: add a `[workflows.<Type>]` table with a `module`".into(),
+        ));
+    }
+    let mut workflows = Vec::with_capacity(raw.workflows.len());
+    for (workflow_type, workflow) in raw.workflows {
+        let key = |field: &str| format!("workflows.{workflow_type}.{field}");
+        if workflow_type.trim().is_empty() {
+            return Err(value_error(
+                "workflows",
+                "has a table with an empty type name".into(),
+            ));
+        }
+        let deadline_ms = workflow.deadline_ms.unwrap_or(default_deadline_ms);
+        check_deadline(deadline_ms).map_err(|problem| value_error(&key("deadline_ms"), problem))?;
+        let memory_mib = workflow.memory_limit_mib.unwrap_or(default_memory_mib);
+        check_memory_limit(memory_mib)
+            .map_err(|problem| value_error(&key("memory_limit_mib"), problem))?;
+        if workflow.module.as_os_str().is_empty() {
+            return Err(value_error(&key("module"), "must name a .wasm file".into()));
+        }
+        workflows.push(WorkflowSettings {
+            module_path: config_dir.join(&workflow.module),
+            limits: RunLimits {
+                deadline: Duration::from_millis(deadline_ms),
+                memory_limit_bytes: u64::from(memory_mib) * 1024 * 1024,
+            },
+            on_guest_bug: workflow
+                .on_guest_bug
+                .or(defaults.on_guest_bug)
+                .unwrap_or_default(),
+            workflow_type,
+        });
+    }
+
+    Ok(Settings {
+        config_path: path.to_owned(),
+        temporal,
+        worker,
+        workflows,
+    })
+}
+
+fn validate_worker(raw: RawWorker) -> Result<WorkerSettings, (&'static str, String)> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+    let max_concurrent_runs = raw.max_concurrent_runs.unwrap_or(cpus);
+    if !(1..=1024).contains(&max_concurrent_runs) {
+        return Err((
+            "worker.max_concurrent_runs",
+            format!("must be between 1 and 1024, got {max_concurrent_runs}"),
+        ));
+    }
+    let max_cached_workflows = raw.max_cached_workflows.unwrap_or(0);
+    let max_outstanding_workflow_tasks = raw
+        .max_outstanding_workflow_tasks
+        .unwrap_or(DEFAULT_MAX_OUTSTANDING_WORKFLOW_TASKS);
+    let minimum_outstanding = if max_cached_workflows > 0 { 2 } else { 1 };
+    if max_outstanding_workflow_tasks < minimum_outstanding {
+        return Err((
+            "worker.max_outstanding_workflow_tasks",
+            format!(
+                "must be at least {minimum_outstanding} (core requires 2 when \
+                 max_cached_workflows > 0), got {max_outstanding_workflow_tasks}"
+            ),
+        ));
+    }
+    let identity = match raw.identity {
+        Some(identity) => {
+            non_empty(identity).ok_or(("worker.identity", "must not be empty".to_owned()))?
+        }
+        None => default_identity(),
+    };
+    let build_id = match raw.build_id {
+        Some(build_id) => {
+            non_empty(build_id).ok_or(("worker.build_id", "must not be empty".to_owned()))?
+        }
+        None => format!("temporal-wasm-worker@{}", env!("CARGO_PKG_VERSION")),
+    };
+    Ok(WorkerSettings {
+        max_concurrent_runs,
+        max_outstanding_workflow_tasks,
+        max_cached_workflows,
+        identity,
+        build_id,
+        shutdown_timeout: raw
+            .shutdown_timeout_secs
+            .map_or(DEFAULT_SHUTDOWN_TIMEOUT, Duration::from_secs),
+    })
+}
+
+/// `temporal-wasm-worker@<host>:<pid>`, the shape Temporal's SDKs use for identities.
+fn default_identity() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("temporal-wasm-worker@{host}:{}", std::process::id())
+}
+
+fn non_empty(value: String) -> Option<String> {
+    if value.trim().is_empty() {
+        None
+    } else {
+        Some(value)
+    }
+}
+
+fn check_deadline(deadline_ms: u64) -> Result<(), String> {
+    // A run longer than Temporal's default 10 s workflow task timeout could never complete its task.
+    if (1..=60_000).contains(&deadline_ms) {
+        Ok(())
+    } else {
+        Err(format!("must be between 1 and 60000 ms, got {deadline_ms}"))
+    }
+}
+
+fn check_memory_limit(memory_mib: u32) -> Result<(), String> {
+    if (1..=MAX_MEMORY_LIMIT_MIB).contains(&memory_mib) {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be between 1 and {MAX_MEMORY_LIMIT_MIB} MiB (a 32-bit wasm memory), got {memory_mib}"
+        ))
+    }
+}
+
+/// Turns `host:port` or `http(s)://host:port` into the URL core connects to.
+fn target_url(address: &str, tls: bool) -> Result<String, String> {
+    let address = address.trim();
+    let (scheme, rest) = match address.split_once("://") {
+        Some((scheme @ ("http" | "https"), rest)) => (scheme, rest),
+        Some((scheme, _)) => {
+            return Err(format!(
+                "has unsupported scheme `{scheme}` (use http or https)"
+            ));
+        }
+        None => (if tls { "https" } else { "http" }, address),
+    };
+    let rest = rest.trim_end_matches('/');
+    let port_ok = rest
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
+    if !port_ok || rest.contains('/') {
+        return Err(format!(
+            "must be host:port or http(s)://host:port, got `{address}`"
+        ));
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write_config(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+        let path = dir.path().join("worker.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
+    }
+
+    const MINIMAL: &str = r#"
+        [temporal]
+        task_queue = "wasm-workflows"
+
+        [workflows.Greet]
+        module = "bundles/greet.wasm"
+    "#;
+
+    #[test]
+    fn minimal_config_gets_defaults_and_resolves_module_against_config_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(&path, &[]).unwrap();
+        assert_eq!(settings.temporal.target_url, "http://localhost:7233");
+        assert_eq!(settings.temporal.namespace, "default");
+        assert_eq!(settings.temporal.task_queue, "wasm-workflows");
+        assert_eq!(settings.temporal.api_key, None);
+        let greet = &settings.workflows[0];
+        assert_eq!(greet.workflow_type, "Greet");
+        assert_eq!(greet.module_path, dir.path().join("bundles/greet.wasm"));
+        assert_eq!(greet.limits.deadline, DEFAULT_DEADLINE);
+        assert_eq!(greet.limits.memory_limit_bytes, 64 * 1024 * 1024);
+        assert_eq!(greet.on_guest_bug, GuestBugPolicy::FailTask);
+        assert!(
+            settings
+                .worker
+                .identity
+                .starts_with("temporal-wasm-worker@")
+        );
+        assert!(settings.worker.max_concurrent_runs >= 1);
+    }
+
+    #[test]
+    fn workflow_type_keeps_its_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        assert_eq!(
+            load(&path, &[]).unwrap().workflows[0].workflow_type,
+            "Greet"
+        );
+    }
+
+    #[test]
+    fn per_workflow_settings_override_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(
+            &dir,
+            r#"
+            [temporal]
+            task_queue = "q"
+            [workflow_defaults]
+            deadline_ms = 500
+            memory_limit_mib = 16
+            on_guest_bug = "fail_workflow"
+            [workflows.A]
+            module = "a.wasm"
+            [workflows.B]
+            module = "/abs/b.wasm"
+            deadline_ms = 50
+            memory_limit_mib = 2
+            on_guest_bug = "fail_task"
+            "#,
+        );
+        let settings = load(&path, &[]).unwrap();
+        let a = &settings.workflows[0];
+        assert_eq!(a.limits.deadline, Duration::from_millis(500));
+        assert_eq!(a.limits.memory_limit_bytes, 16 << 20);
+        assert_eq!(a.on_guest_bug, GuestBugPolicy::FailWorkflow);
+        let b = &settings.workflows[1];
+        assert_eq!(b.module_path, PathBuf::from("/abs/b.wasm"));
+        assert_eq!(b.limits.deadline, Duration::from_millis(50));
+        assert_eq!(b.limits.memory_limit_bytes, 2 << 20);
+        assert_eq!(b.on_guest_bug, GuestBugPolicy::FailTask);
+        assert_eq!(settings.max_memory_limit_bytes(), 16 << 20);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace("task_queue", "adress = \"x\"\ntask_queue"),
+        );
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("adress"), "{err}");
+        assert!(err.contains("worker.toml"), "{err}");
+    }
+
+    #[test]
+    fn unknown_workflow_key_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, &format!("{MINIMAL}\ndeadline = 5\n"));
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("deadline"), "{err}");
+    }
+
+    #[test]
+    fn unknown_section_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, &format!("{MINIMAL}\n[wokrer]\nidentity = \"x\"\n"));
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("wokrer"), "{err}");
+    }
+
+    #[test]
+    fn missing_task_queue_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, "[temporal]\n[workflows.A]\nmodule = \"a.wasm\"\n");
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("task_queue"), "{err}");
+    }
+
+    #[test]
+    fn missing_file_is_an_error_naming_it() {
+        let err = load(Path::new("/nonexistent/worker.toml"), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/nonexistent/worker.toml"), "{err}");
+    }
+
+    #[test]
+    fn malformed_toml_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, "[temporal\n");
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("worker.toml"), "{err}");
+    }
+
+    #[test]
+    fn config_without_workflows_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, "[temporal]\ntask_queue = \"q\"\n");
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("registers no workflow type"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_limits_name_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, &format!("{MINIMAL}memory_limit_mib = 5000\n"));
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("workflows.Greet.memory_limit_mib"), "{err}");
+        let path = write_config(&dir, &format!("{MINIMAL}deadline_ms = 0\n"));
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("workflows.Greet.deadline_ms"), "{err}");
+    }
+
+    #[test]
+    fn unknown_guest_bug_policy_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, &format!("{MINIMAL}on_guest_bug = \"ignore\"\n"));
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("ignore"), "{err}");
+    }
+
+    #[test]
+    fn temporal_standard_variables_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(
+            &path,
+            &env(&[
+                ("TEMPORAL_ADDRESS", "temporal.example:7233"),
+                ("TEMPORAL_NAMESPACE", "prod"),
+                ("TEMPORAL_API_KEY", "sekrit"),
+            ]),
+        )
+        .unwrap();
+        // An API key implies TLS.
+        assert_eq!(
+            settings.temporal.target_url,
+            "https://temporal.example:7233"
+        );
+        assert_eq!(settings.temporal.namespace, "prod");
+        assert_eq!(
+            settings.temporal.api_key.as_ref().unwrap().expose(),
+            "sekrit"
+        );
+    }
+
+    #[test]
+    fn prefixed_variables_override_standard_ones_and_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(
+            &path,
+            &env(&[
+                ("TEMPORAL_NAMESPACE", "from-standard"),
+                ("TWW__TEMPORAL__NAMESPACE", "from-prefixed"),
+                ("TWW__TEMPORAL__TASK_QUEUE", "other-queue"),
+                ("TWW__WORKER__MAX_CONCURRENT_RUNS", "3"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.temporal.namespace, "from-prefixed");
+        assert_eq!(settings.temporal.task_queue, "other-queue");
+        assert_eq!(settings.worker.max_concurrent_runs, 3);
+    }
+
+    #[test]
+    fn prefixed_variable_addresses_a_workflow_type_with_its_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(
+            &path,
+            &env(&[
+                ("TWW__WORKFLOWS__Greet__DEADLINE_MS", "750"),
+                ("TWW__WORKFLOWS__Greet__ON_GUEST_BUG", "fail_workflow"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.workflows.len(), 1);
+        assert_eq!(
+            settings.workflows[0].limits.deadline,
+            Duration::from_millis(750)
+        );
+        assert_eq!(
+            settings.workflows[0].on_guest_bug,
+            GuestBugPolicy::FailWorkflow
+        );
+    }
+
+    #[test]
+    fn prefixed_variable_can_register_a_new_workflow() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(
+            &path,
+            &env(&[("TWW__WORKFLOWS__Order__MODULE", "order.wasm")]),
+        )
+        .unwrap();
+        let types: Vec<_> = settings
+            .workflows
+            .iter()
+            .map(|w| w.workflow_type.as_str())
+            .collect();
+        assert_eq!(types, ["Greet", "Order"]);
+        assert_eq!(
+            settings.workflows[1].module_path,
+            dir.path().join("order.wasm")
+        );
+    }
+
+    #[test]
+    fn unknown_prefixed_variable_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let err = load(&path, &env(&[("TWW__WORKER__MAX_RUNS", "3")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_runs"), "{err}");
+    }
+
+    #[test]
+    fn api_key_never_appears_in_debug_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(&dir, MINIMAL);
+        let settings = load(&path, &env(&[("TEMPORAL_API_KEY", "sekrit-value")])).unwrap();
+        assert!(!format!("{settings:?}").contains("sekrit-value"));
+    }
+
+    #[test]
+    fn addresses_accept_host_port_and_http_urls() {
+        assert_eq!(
+            target_url("localhost:7233", false).unwrap(),
+            "http://localhost:7233"
+        );
+        assert_eq!(
+            target_url("localhost:7233", true).unwrap(),
+            "https://localhost:7233"
+        );
+        assert_eq!(target_url("http://h:1/", false).unwrap(), "http://h:1");
+        assert_eq!(target_url("https://h:443", false).unwrap(), "https://h:443");
+        assert!(target_url("localhost", false).is_err());
+        assert!(target_url("grpc://h:1", false).is_err());
+        assert!(target_url("h:notaport", false).is_err());
+        assert!(target_url(":7233", false).is_err());
+    }
+}

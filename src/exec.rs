@@ -1,0 +1,200 @@
+//! `temporal-wasm-worker exec`: run a bundle once, without a server, through the same host code
+//! the worker uses (bundle validation, limits, `info` building, run lifecycle, outcome mapping).
+//!
+//! It is the workflow author's inner loop: edit, build, `exec`, read the result or the failure.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+use temporalio_common::protos::coresdk::workflow_activation::InitializeWorkflow;
+use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
+use temporalio_common::protos::temporal::api::common::v1::Payload;
+
+use crate::abi;
+use crate::activation::terminal_command;
+use crate::bundle::{Bundle, BundleError};
+use crate::config::{GuestBugPolicy, WorkflowSettings};
+use crate::convert::{self, WorkerContext};
+use crate::engine::{EngineCapacity, EngineError, WasmEngine};
+use crate::host_functions::{self, LogContext};
+use crate::workflow_run::{self, RunLimits};
+
+/// Namespace and task queue reported in `workflow_info` by `exec`, which has neither.
+pub const EXEC_CONTEXT: &str = "exec";
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct ExecRequest {
+    /// The bundle file.
+    pub module_path: PathBuf,
+    /// Workflow type reported to the guest.
+    pub workflow_type: String,
+    /// Start arguments, each a JSON text sent as a `json/plain` payload.
+    pub inputs: Vec<String>,
+    /// Per-run caps, as a worker would apply them.
+    pub limits: RunLimits,
+}
+
+/// How the run ended, in the terms a Temporal client would see.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExecReport {
+    /// The workflow completed; the JSON rendering of its result (`null` when there is none).
+    Completed(Value),
+    /// The workflow failed; the JSON rendering of its failure.
+    Failed(Value),
+    /// A guest bug, which a worker would report as a workflow task failure.
+    GuestBug(String),
+}
+
+impl ExecReport {
+    /// Process exit code: 0 completed, 3 workflow failed, 4 guest bug (1 and 2 are taken by
+    /// usage and set-up errors).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ExecReport::Completed(_) => 0,
+            ExecReport::Failed(_) => 3,
+            ExecReport::GuestBug(_) => 4,
+        }
+    }
+
+    /// The report as one JSON document for stdout.
+    pub fn to_json(&self) -> Value {
+        match self {
+            ExecReport::Completed(result) => json!({"status": "completed", "result": result}),
+            ExecReport::Failed(failure) => json!({"status": "failed", "failure": failure}),
+            ExecReport::GuestBug(message) => json!({"status": "guest_bug", "message": message}),
+        }
+    }
+}
+
+/// `exec` could not get as far as running the guest.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// An `--input` is not JSON.
+    #[error("--input #{index} is not valid JSON: {reason}")]
+    BadInput {
+        /// 1-based position of the input.
+        index: usize,
+        /// What the JSON parser said.
+        reason: String,
+    },
+    /// The engine could not be created.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The bundle was refused, exactly as the worker would refuse it.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    /// The linker could not be built.
+    #[error("cannot build the host functions: {0}")]
+    Linker(String),
+}
+
+/// Runs the bundle once and reports how it ended.
+pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
+    let arguments = request
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(index, input)| json_payload(index + 1, input))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let engine = WasmEngine::new(EngineCapacity {
+        instance_slots: 1,
+        max_memory_bytes: request.limits.memory_limit_bytes,
+    })?;
+    let linker = host_functions::linker(engine.engine())
+        .map_err(|err| ExecError::Linker(format!("{err:#}")))?;
+    let settings = WorkflowSettings {
+        workflow_type: request.workflow_type.clone(),
+        module_path: request.module_path.clone(),
+        limits: request.limits,
+        on_guest_bug: GuestBugPolicy::FailTask,
+    };
+    let bundle = Bundle::load(&engine, &linker, &settings)?;
+
+    let run_id = format!("exec-run-{}", std::process::id());
+    let mut init = InitializeWorkflow {
+        workflow_type: request.workflow_type.clone(),
+        workflow_id: format!("exec-{}", std::process::id()),
+        arguments,
+        attempt: 1,
+        start_time: Some(SystemTime::now().into()),
+        ..Default::default()
+    };
+    let context = WorkerContext {
+        namespace: EXEC_CONTEXT.to_owned(),
+        task_queue: EXEC_CONTEXT.to_owned(),
+    };
+    let info = convert::info_from_initialize(&mut init, &run_id, &context);
+    let log = LogContext {
+        workflow_type: request.workflow_type.clone(),
+        workflow_id: init.workflow_id.clone(),
+        run_id,
+        replaying: false,
+    };
+    let outcome = workflow_run::execute(&bundle, Arc::from(abi::encode_info(&info)), log.clone());
+    Ok(match terminal_command(&bundle, &log, outcome) {
+        Ok(Command::CompleteWorkflowExecution(complete)) => {
+            ExecReport::Completed(complete.result.map_or(Value::Null, payload_for_display))
+        }
+        Ok(Command::FailWorkflowExecution(fail)) => {
+            ExecReport::Failed(fail.failure.as_ref().map_or(Value::Null, |failure| {
+                failure_for_display(&convert::failure_to_abi(failure))
+            }))
+        }
+        Ok(other) => ExecReport::GuestBug(format!("unexpected command {other:?}")),
+        Err(task_failure) => ExecReport::GuestBug(task_failure.message),
+    })
+}
+
+fn json_payload(index: usize, input: &str) -> Result<Payload, ExecError> {
+    serde_json::from_str::<Value>(input).map_err(|err| ExecError::BadInput {
+        index,
+        reason: err.to_string(),
+    })?;
+    Ok(Payload {
+        metadata: HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]),
+        data: input.as_bytes().to_vec(),
+        ..Default::default()
+    })
+}
+
+/// A `json/plain` payload as its JSON value; anything else in its ABI form.
+fn payload_for_display(payload: Payload) -> Value {
+    let is_json = payload
+        .metadata
+        .get("encoding")
+        .is_some_and(|encoding| encoding == b"json/plain");
+    if is_json && let Ok(value) = serde_json::from_slice::<Value>(&payload.data) {
+        return value;
+    }
+    serde_json::to_value(convert::payload_to_abi(payload)).unwrap_or(Value::Null)
+}
+
+fn failure_for_display(failure: &abi::Failure) -> Value {
+    let mut rendered = serde_json::Map::new();
+    if let Some(message) = &failure.message {
+        rendered.insert("message".into(), message.clone().into());
+    }
+    if let Some(failure_type) = &failure.failure_type {
+        rendered.insert("type".into(), failure_type.clone().into());
+    }
+    if let Some(non_retryable) = failure.non_retryable {
+        rendered.insert("non_retryable".into(), non_retryable.into());
+    }
+    if let Some(details) = &failure.details {
+        let details = details
+            .iter()
+            .cloned()
+            .map(|detail| payload_for_display(convert::payload_from_abi(detail)))
+            .collect();
+        rendered.insert("details".into(), Value::Array(details));
+    }
+    if let Some(cause) = &failure.cause {
+        rendered.insert("cause".into(), failure_for_display(cause));
+    }
+    Value::Object(rendered)
+}

@@ -1,0 +1,88 @@
+//! Guest bugs: everything a bundle can do wrong while it runs.
+//!
+//! A guest bug is never the workflow's *result*; by default it fails the workflow task so that
+//! Temporal retries it and the workflow stays open with this message in its history (the same
+//! convention Temporal's SDKs use for a panicking workflow). See `proto-notes/workflow-lifecycle.md`.
+
+use std::time::Duration;
+
+use crate::abi::DecodeError;
+use crate::convert::TooManyResultPayloads;
+use crate::guest_memory::OutOfBounds;
+
+/// Something a guest did that the ABI does not allow, with what an operator needs to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuestBug {
+    /// The guest trapped (`unreachable`, a bad memory access, a division by zero, exhausted call
+    /// stack…), in `run` or in its start function.
+    #[error("wasm trap: {message}{}\n{backtrace}", last_error_suffix(last_error_log.as_deref()))]
+    Trap {
+        /// wasmtime's description of the trap.
+        message: String,
+        /// The wasm call stack at the trap, innermost frame first.
+        backtrace: String,
+        /// The last message the guest logged at error level, often its panic message.
+        last_error_log: Option<String>,
+    },
+    /// The run was still executing when its deadline passed.
+    #[error("run did not finish within its {deadline:?} deadline and was interrupted\n{backtrace}")]
+    DeadlineExceeded {
+        /// The configured deadline.
+        deadline: Duration,
+        /// Where the guest was when it was interrupted.
+        backtrace: String,
+    },
+    /// The guest asked for more linear memory than its cap allows.
+    #[error(
+        "memory limit exceeded: the guest tried to grow its memory to {requested} bytes, over its \
+         cap of {limit} bytes"
+    )]
+    MemoryLimitExceeded {
+        /// Memory size the guest asked for.
+        requested: u64,
+        /// The configured cap.
+        limit: u64,
+    },
+    /// `run` returned normally without ending the workflow.
+    #[error("`run` returned without calling `complete` or `complete_with_failure`")]
+    NoCompletion,
+    /// A host call was given a range outside guest memory.
+    #[error(transparent)]
+    OutOfBounds(#[from] OutOfBounds),
+    /// `get_info` was called with a length other than `get_info_len()`.
+    #[error("get_info was called with length {given}, but get_info_len() is {expected}")]
+    InfoLengthMismatch {
+        /// Length the guest passed.
+        given: u32,
+        /// Length of the info JSON.
+        expected: usize,
+    },
+    /// `complete` or `complete_with_failure` was given bytes that are not the ABI's JSON.
+    #[error(transparent)]
+    InvalidOutput(#[from] DecodeError),
+    /// `complete` was given more than one payload.
+    #[error(transparent)]
+    TooManyResultPayloads(#[from] TooManyResultPayloads),
+}
+
+fn last_error_suffix(last_error_log: Option<&str>) -> String {
+    last_error_log
+        .map(|log| format!(" (last error the guest logged: {log})"))
+        .unwrap_or_default()
+}
+
+impl GuestBug {
+    /// A short, stable name for this kind of bug, for logs and failure types.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GuestBug::Trap { .. } => "trap",
+            GuestBug::DeadlineExceeded { .. } => "deadline_exceeded",
+            GuestBug::MemoryLimitExceeded { .. } => "memory_limit_exceeded",
+            GuestBug::NoCompletion => "no_completion",
+            GuestBug::OutOfBounds(_) => "out_of_bounds",
+            GuestBug::InfoLengthMismatch { .. } => "info_length_mismatch",
+            GuestBug::InvalidOutput(_) => "invalid_output",
+            GuestBug::TooManyResultPayloads(_) => "too_many_result_payloads",
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The `temporal-wasm-worker` command: parse the command line, load the configuration and the
+//! bundles, then run the worker until SIGINT/SIGTERM — or just check, or run one bundle once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use temporal_wasm_worker::bundle::BundleRegistry;
+use temporal_wasm_worker::config::{self, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT_MIB, Settings};
+use temporal_wasm_worker::exec::{self, ExecRequest};
+use temporal_wasm_worker::shutdown::Shutdown;
+use temporal_wasm_worker::workflow_run::RunLimits;
+use temporal_wasm_worker::{telemetry, worker};
+
+/// Runs Temporal workflows compiled to WebAssembly.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the worker until SIGINT or SIGTERM.
+    Run {
+        /// The worker's TOML configuration file.
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Validate the configuration and every bundle without connecting, and print what would be
+    /// registered.
+    Check {
+        /// The worker's TOML configuration file.
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Run one bundle once, without a server, and print its result or failure.
+    ///
+    /// Exit code: 0 completed, 3 workflow failed, 4 guest bug (a worker would fail the workflow
+    /// task), 1 the bundle or an input was refused.
+    Exec {
+        /// The bundle (.wasm, or .wat text).
+        module: PathBuf,
+        /// A start argument as JSON text; repeat for several.
+        #[arg(long = "input", value_name = "JSON")]
+        inputs: Vec<String>,
+        /// Workflow type reported to the guest.
+        #[arg(long, default_value = "Exec")]
+        workflow_type: String,
+        /// Run deadline in milliseconds.
+        #[arg(long, default_value_t = DEFAULT_DEADLINE.as_millis() as u64)]
+        deadline_ms: u64,
+        /// Memory cap in MiB.
+        #[arg(long, default_value_t = DEFAULT_MEMORY_LIMIT_MIB)]
+        memory_limit_mib: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run { config } => run(&config),
+        Command::Check { config } => check(&config),
+        Command::Exec {
+            module,
+            inputs,
+            workflow_type,
+            deadline_ms,
+            memory_limit_mib,
+        } => exec_once(ExecRequest {
+            module_path: module,
+            workflow_type,
+            inputs,
+            limits: RunLimits {
+                deadline: Duration::from_millis(deadline_ms),
+                memory_limit_bytes: u64::from(memory_limit_mib) << 20,
+            },
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(config_path: &std::path::Path) -> anyhow::Result<(Settings, BundleRegistry)> {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let settings = config::load(config_path, &env)?;
+    let bundles = BundleRegistry::from_settings(&settings)?;
+    Ok((settings, bundles))
+}
+
+fn run(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let (settings, bundles) = load(config_path)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let shutdown = Shutdown::on_signals();
+        worker::run(&settings, Arc::new(bundles), shutdown).await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let (settings, bundles) = load(config_path)?;
+    let temporal = &settings.temporal;
+    println!(
+        "config {} is valid: namespace `{}`, task queue `{}` at {}",
+        settings.config_path.display(),
+        temporal.namespace,
+        temporal.task_queue,
+        temporal.target_url
+    );
+    for bundle in bundles.bundles() {
+        let limits = bundle.limits();
+        println!(
+            "  {}: {} ({} bytes), deadline {:?}, memory limit {} MiB, guest bugs: {:?}",
+            bundle.workflow_type(),
+            bundle.module_path().display(),
+            bundle.module_bytes(),
+            limits.deadline,
+            limits.memory_limit_bytes >> 20,
+            bundle.on_guest_bug(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn exec_once(request: ExecRequest) -> anyhow::Result<ExitCode> {
+    let report = exec::exec(&request)?;
+    println!("{:#}", report.to_json());
+    Ok(ExitCode::from(report.exit_code() as u8))
+}

@@ -1,0 +1,217 @@
+//! The worker loop: connect, poll activations, hand each to the [`ActivationHandler`], complete.
+//!
+//! It follows core's contract: `poll_workflow_activation` is never called concurrently with
+//! itself, completions run concurrently in their own tasks, and shutdown is
+//! `initiate_shutdown` → poll until `ShutDown` → join the completion tasks → `finalize_shutdown`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporalio_client::{Connection, ConnectionOptions, Url};
+use temporalio_common::worker::WorkerTaskTypes;
+use temporalio_sdk_core::{
+    CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
+};
+use tokio::task::JoinSet;
+
+use crate::activation::ActivationHandler;
+use crate::bundle::BundleRegistry;
+use crate::config::Settings;
+use crate::convert::WorkerContext;
+use crate::shutdown::Shutdown;
+
+/// First wait between connection attempts; doubles up to [`MAX_CONNECT_BACKOFF`].
+pub const INITIAL_CONNECT_BACKOFF: Duration = Duration::from_millis(500);
+/// Longest wait between connection attempts.
+pub const MAX_CONNECT_BACKOFF: Duration = Duration::from_secs(30);
+/// How long one connection attempt may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the worker stopped other than by a requested shutdown.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The configured address is not a URL.
+    #[error("temporal.address `{address}` is not a valid URL: {reason}")]
+    BadAddress {
+        /// The address.
+        address: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// Core refused the worker configuration.
+    #[error("the worker configuration was refused: {0}")]
+    Config(String),
+    /// Core could not start (telemetry or worker creation).
+    #[error("cannot start the core worker: {0}")]
+    Core(String),
+    /// The server refused the worker (for example, the namespace does not exist).
+    #[error(
+        "the Temporal server at {address} refused the worker for namespace `{namespace}`: {reason}"
+    )]
+    Refused {
+        /// Server address.
+        address: String,
+        /// Namespace.
+        namespace: String,
+        /// What the server said.
+        reason: String,
+    },
+    /// Polling failed in a way core does not retry.
+    #[error("polling workflow tasks failed: {0}")]
+    Poll(String),
+    /// In-flight work did not finish within the shutdown timeout.
+    #[error("in-flight workflow tasks did not finish within the {0:?} shutdown timeout")]
+    ShutdownTimedOut(Duration),
+}
+
+/// Runs the worker until `shutdown` is requested and in-flight work is done.
+pub async fn run(
+    settings: &Settings,
+    bundles: Arc<BundleRegistry>,
+    shutdown: Shutdown,
+) -> Result<(), WorkerError> {
+    let timeout = settings.worker.shutdown_timeout;
+    let mut deadline_watch = shutdown.clone();
+    tokio::select! {
+        result = run_until_drained(settings, bundles, shutdown) => result,
+        () = async {
+            deadline_watch.requested().await;
+            tokio::time::sleep(timeout).await;
+        } => Err(WorkerError::ShutdownTimedOut(timeout)),
+    }
+}
+
+async fn run_until_drained(
+    settings: &Settings,
+    bundles: Arc<BundleRegistry>,
+    mut shutdown: Shutdown,
+) -> Result<(), WorkerError> {
+    let runtime = CoreRuntime::new_assume_tokio(RuntimeOptions::default())
+        .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    let Some(connection) = connect_with_backoff(settings, &mut shutdown.clone()).await? else {
+        tracing::info!("shutdown requested before the server was reached");
+        return Ok(());
+    };
+
+    let temporal = &settings.temporal;
+    let worker_config = WorkerConfig::builder()
+        .namespace(temporal.namespace.clone())
+        .task_queue(temporal.task_queue.clone())
+        .task_types(WorkerTaskTypes::workflow_only())
+        .versioning_strategy(WorkerVersioningStrategy::None {
+            build_id: settings.worker.build_id.clone(),
+        })
+        .client_identity_override(settings.worker.identity.clone())
+        .max_cached_workflows(settings.worker.max_cached_workflows)
+        .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
+        .build()
+        .map_err(WorkerError::Config)?;
+    let worker = init_worker(&runtime, worker_config, connection)
+        .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    worker
+        .validate()
+        .await
+        .map_err(|err| WorkerError::Refused {
+            address: temporal.target_url.clone(),
+            namespace: temporal.namespace.clone(),
+            reason: err.to_string(),
+        })?;
+    let worker = Arc::new(worker);
+
+    let handler = Arc::new(ActivationHandler::new(
+        bundles,
+        WorkerContext {
+            namespace: temporal.namespace.clone(),
+            task_queue: temporal.task_queue.clone(),
+        },
+        settings.worker.max_concurrent_runs,
+    ));
+
+    // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
+    // core stops handing out new work and the poll below returns `ShutDown`.
+    let shutdown_listener = {
+        let worker = Arc::clone(&worker);
+        tokio::spawn(async move {
+            shutdown.requested().await;
+            worker.initiate_shutdown();
+        })
+    };
+
+    tracing::info!(
+        address = %temporal.target_url,
+        namespace = %temporal.namespace,
+        task_queue = %temporal.task_queue,
+        identity = %settings.worker.identity,
+        "polling for workflow tasks"
+    );
+    let mut completions = JoinSet::new();
+    let poll_result = loop {
+        while completions.try_join_next().is_some() {}
+        match worker.poll_workflow_activation().await {
+            Ok(activation) => {
+                let worker = Arc::clone(&worker);
+                let handler = Arc::clone(&handler);
+                completions.spawn(async move {
+                    let completion = handler.handle(activation).await;
+                    let run_id = completion.run_id.clone();
+                    if let Err(err) = worker.complete_workflow_activation(completion).await {
+                        tracing::warn!(%run_id, "completing the activation failed: {err}");
+                    }
+                });
+            }
+            Err(PollError::ShutDown) => break Ok(()),
+            Err(err) => {
+                worker.initiate_shutdown();
+                break Err(WorkerError::Poll(err.to_string()));
+            }
+        }
+    };
+    while completions.join_next().await.is_some() {}
+    shutdown_listener.abort();
+    // The listener owns a clone of the worker; wait until it is gone before taking the worker back.
+    let _ = shutdown_listener.await;
+    drop(handler);
+    match Arc::try_unwrap(worker) {
+        Ok(worker) => worker.finalize_shutdown().await,
+        Err(_) => tracing::warn!("worker still shared at shutdown; skipping finalize"),
+    }
+    tracing::info!("worker stopped");
+    poll_result
+}
+
+/// Connects to the server, retrying with exponential backoff until it answers or shutdown is
+/// requested (`None`). A down server at start-up is normal in orchestrated deployments.
+async fn connect_with_backoff(
+    settings: &Settings,
+    shutdown: &mut Shutdown,
+) -> Result<Option<Connection>, WorkerError> {
+    let temporal = &settings.temporal;
+    let url = Url::parse(&temporal.target_url).map_err(|err| WorkerError::BadAddress {
+        address: temporal.target_url.clone(),
+        reason: err.to_string(),
+    })?;
+    let mut backoff = INITIAL_CONNECT_BACKOFF;
+    loop {
+        let options = ConnectionOptions::new(url.clone())
+            .identity(settings.worker.identity.clone())
+            .maybe_api_key(temporal.api_key.as_ref().map(|key| key.expose().to_owned()))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .build();
+        let attempt = tokio::select! {
+            result = Connection::connect(options) => result,
+            () = shutdown.requested() => return Ok(None),
+        };
+        match attempt {
+            Ok(connection) => return Ok(Some(connection)),
+            Err(err) => tracing::warn!(
+                address = %temporal.target_url,
+                "cannot reach the Temporal server: {err}; retrying in {backoff:?}"
+            ),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = shutdown.requested() => return Ok(None),
+        }
+        backoff = (backoff * 2).min(MAX_CONNECT_BACKOFF);
+    }
+}
