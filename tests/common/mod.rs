@@ -1,0 +1,175 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+pub mod wat;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use temporal_wasm_worker::abi;
+use temporal_wasm_worker::bundle::{Bundle, BundleError};
+use temporal_wasm_worker::config::{GuestBugPolicy, WorkflowSettings};
+use temporal_wasm_worker::engine::{EngineCapacity, WasmEngine};
+use temporal_wasm_worker::guest_bug::GuestBug;
+use temporal_wasm_worker::host_functions::{self, LogContext};
+use temporal_wasm_worker::workflow_run::{self, GuestOutcome, RunLimits};
+
+/// Limits generous enough for every fixture.
+pub const TEST_LIMITS: RunLimits = RunLimits {
+    deadline: Duration::from_secs(5),
+    memory_limit_bytes: 16 << 20,
+};
+
+/// A folder of bundle files for one test.
+pub struct Fixtures {
+    dir: tempfile::TempDir,
+}
+
+impl Fixtures {
+    pub fn new() -> Fixtures {
+        Fixtures {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `name` and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write fixture");
+        path
+    }
+}
+
+pub fn settings(workflow_type: &str, module_path: PathBuf, limits: RunLimits) -> WorkflowSettings {
+    WorkflowSettings {
+        workflow_type: workflow_type.to_owned(),
+        module_path,
+        limits,
+        on_guest_bug: GuestBugPolicy::FailTask,
+    }
+}
+
+/// Loads a bundle from WAT text with the given limits and policy.
+pub fn try_load_with(
+    wat: &str,
+    limits: RunLimits,
+    on_guest_bug: GuestBugPolicy,
+) -> Result<(Fixtures, Bundle), BundleError> {
+    let fixtures = Fixtures::new();
+    let path = fixtures.write("module.wat", wat);
+    let engine = WasmEngine::new(EngineCapacity {
+        instance_slots: 4,
+        max_memory_bytes: limits.memory_limit_bytes,
+    })
+    .expect("engine");
+    let linker = host_functions::linker(engine.engine()).expect("linker");
+    let mut settings = settings("Test", path, limits);
+    settings.on_guest_bug = on_guest_bug;
+    let bundle = Bundle::load(&engine, &linker, &settings)?;
+    Ok((fixtures, bundle))
+}
+
+pub fn load(wat: &str) -> (Fixtures, Bundle) {
+    try_load_with(wat, TEST_LIMITS, GuestBugPolicy::FailTask).expect("bundle loads")
+}
+
+pub fn load_with_limits(wat: &str, limits: RunLimits) -> (Fixtures, Bundle) {
+    try_load_with(wat, limits, GuestBugPolicy::FailTask).expect("bundle loads")
+}
+
+pub fn bundle_error(wat: impl AsRef<[u8]>) -> String {
+    let fixtures = Fixtures::new();
+    let path = fixtures.write("module.wasm", wat);
+    let engine = WasmEngine::new(EngineCapacity {
+        instance_slots: 1,
+        max_memory_bytes: TEST_LIMITS.memory_limit_bytes,
+    })
+    .expect("engine");
+    let linker = host_functions::linker(engine.engine()).expect("linker");
+    Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS))
+        .expect_err("bundle must be refused")
+        .to_string()
+}
+
+/// A `json/plain` payload holding `json`.
+pub fn json_payload(json: &str) -> abi::Payload {
+    abi::Payload {
+        metadata: [(
+            "encoding".to_owned(),
+            abi::Base64Bytes(b"json/plain".to_vec()),
+        )]
+        .into(),
+        data: abi::Base64Bytes(json.as_bytes().to_vec()),
+    }
+}
+
+pub fn info(params: Vec<abi::Payload>) -> abi::Info {
+    abi::Info {
+        params,
+        workflow_info: abi::WorkflowInfo {
+            workflow_type: "Test".into(),
+            workflow_id: "wf-1".into(),
+            run_id: "run-1".into(),
+            namespace: "default".into(),
+            task_queue: "q".into(),
+            attempt: 1,
+            start_time: "2026-01-01T00:00:00Z".into(),
+        },
+    }
+}
+
+pub fn log_context(replaying: bool) -> LogContext {
+    LogContext {
+        workflow_type: "Test".into(),
+        workflow_id: "wf-1".into(),
+        run_id: "run-1".into(),
+        replaying,
+    }
+}
+
+/// Runs `bundle` once with `params`.
+pub fn run(bundle: &Bundle, params: Vec<abi::Payload>) -> Result<GuestOutcome, GuestBug> {
+    run_logged(bundle, params, false).0
+}
+
+/// Runs `bundle` once and captures everything it logged, formatted without colours.
+pub fn run_logged(
+    bundle: &Bundle,
+    params: Vec<abi::Payload>,
+    replaying: bool,
+) -> (Result<GuestOutcome, GuestBug>, String) {
+    let captured = Arc::new(Mutex::new(Vec::new()));
+    let writer = {
+        let captured = Arc::clone(&captured);
+        move || CaptureWriter(Arc::clone(&captured))
+    };
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let info_json: Arc<[u8]> = abi::encode_info(&info(params)).into();
+    let outcome = tracing::subscriber::with_default(subscriber, || {
+        workflow_run::execute(bundle, info_json, log_context(replaying))
+    });
+    let logs = String::from_utf8_lossy(&captured.lock().unwrap()).into_owned();
+    (outcome, logs)
+}
+
+struct CaptureWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
