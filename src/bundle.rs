@@ -367,7 +367,6 @@ impl BundleRegistry {
     pub fn from_settings(settings: &Settings) -> Result<BundleRegistry, RegistryError> {
         let engine = WasmEngine::new(EngineCapacity {
             instance_slots: settings.worker.max_concurrent_runs,
-            max_memory_bytes: settings.max_memory_limit_bytes(),
         })?;
         let linker = host_functions::linker(engine.engine())
             .map_err(|err| RegistryError::Linker(format!("{err:#}")))?;

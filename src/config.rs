@@ -151,17 +151,6 @@ pub struct Settings {
     pub workflows: Vec<WorkflowSettings>,
 }
 
-impl Settings {
-    /// The largest memory cap among the workflows, which sizes the engine's instance pool.
-    pub fn max_memory_limit_bytes(&self) -> u64 {
-        self.workflows
-            .iter()
-            .map(|workflow| workflow.limits.memory_limit_bytes)
-            .max()
-            .unwrap_or(u64::from(DEFAULT_MEMORY_LIMIT_MIB) * 1024 * 1024)
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -566,7 +555,6 @@ mod tests {
         assert_eq!(b.limits.deadline, Duration::from_millis(50));
         assert_eq!(b.limits.memory_limit_bytes, 2 << 20);
         assert_eq!(b.on_guest_bug, GuestBugPolicy::FailTask);
-        assert_eq!(settings.max_memory_limit_bytes(), 16 << 20);
     }
 
     #[test]

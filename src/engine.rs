@@ -3,8 +3,10 @@
 //! Every choice that shapes how fast and how safely guests run is made here, with its reason:
 //! - **Pooling allocator** with copy-on-write memory images: instantiating from a pre-reserved
 //!   slot costs a few microseconds, where the default allocator's mmap/munmap per run costs
-//!   several times that. The pool has one slot per concurrent run, sized for the largest memory
-//!   cap among the registered workflows.
+//!   several times that. The pool has one slot per concurrent run, each able to hold a full
+//!   32-bit memory (4 GiB of address space is reserved per slot anyway); each workflow's own
+//!   memory cap is enforced per run by `host_functions::RunState`, with a clearer message than
+//!   the pool's.
 //! - **Epoch interruption** for deadlines rather than fuel: a background thread bumps the epoch
 //!   every [`EPOCH_TICK`], and each run's store traps once its deadline in ticks has passed. It
 //!   costs nothing measurable per run, where fuel instruments every basic block.
@@ -22,23 +24,21 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Wasm page size; memory caps are whole pages.
 pub const WASM_PAGE_BYTES: u64 = 64 * 1024;
 
+/// Largest linear memory a 32-bit wasm module can address.
+pub const MAX_WASM32_MEMORY_BYTES: u64 = 4 << 30;
+
 /// What the engine must be able to hold at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineCapacity {
     /// How many instances may be alive at the same time (one per concurrent run).
     pub instance_slots: u32,
-    /// The largest linear memory any registered workflow may grow to, in bytes.
-    pub max_memory_bytes: u64,
 }
 
 /// The engine could not be created with the requested capacity.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "cannot create the wasm engine for {slots} instance slots of up to {bytes} bytes: {reason}"
-)]
+#[error("cannot create the wasm engine for {slots} instance slots: {reason}")]
 pub struct EngineError {
     slots: u32,
-    bytes: u64,
     reason: String,
 }
 
@@ -56,11 +56,10 @@ impl WasmEngine {
     pub fn new(capacity: EngineCapacity) -> Result<WasmEngine, EngineError> {
         let error = |reason: String| EngineError {
             slots: capacity.instance_slots,
-            bytes: capacity.max_memory_bytes,
             reason,
         };
         let max_memory_bytes =
-            usize::try_from(capacity.max_memory_bytes).map_err(|err| error(err.to_string()))?;
+            usize::try_from(MAX_WASM32_MEMORY_BYTES).map_err(|err| error(err.to_string()))?;
         let slots = capacity.instance_slots.max(1);
 
         let mut pool = PoolingAllocationConfig::default();

@@ -101,10 +101,7 @@ pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
         .map(|(index, input)| json_payload(index + 1, input))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let engine = WasmEngine::new(EngineCapacity {
-        instance_slots: 1,
-        max_memory_bytes: request.limits.memory_limit_bytes,
-    })?;
+    let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 })?;
     let linker = host_functions::linker(engine.engine())
         .map_err(|err| ExecError::Linker(format!("{err:#}")))?;
     let settings = WorkflowSettings {

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod temporal;
 pub mod wat;
 
 use std::path::{Path, PathBuf};
@@ -63,11 +64,7 @@ pub fn try_load_with(
 ) -> Result<(Fixtures, Bundle), BundleError> {
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wat", wat);
-    let engine = WasmEngine::new(EngineCapacity {
-        instance_slots: 4,
-        max_memory_bytes: limits.memory_limit_bytes,
-    })
-    .expect("engine");
+    let engine = WasmEngine::new(EngineCapacity { instance_slots: 4 }).expect("engine");
     let linker = host_functions::linker(engine.engine()).expect("linker");
     let mut settings = settings("Test", path, limits);
     settings.on_guest_bug = on_guest_bug;
@@ -86,11 +83,7 @@ pub fn load_with_limits(wat: &str, limits: RunLimits) -> (Fixtures, Bundle) {
 pub fn bundle_error(wat: impl AsRef<[u8]>) -> String {
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wasm", wat);
-    let engine = WasmEngine::new(EngineCapacity {
-        instance_slots: 1,
-        max_memory_bytes: TEST_LIMITS.memory_limit_bytes,
-    })
-    .expect("engine");
+    let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 }).expect("engine");
     let linker = host_functions::linker(engine.engine()).expect("linker");
     Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS))
         .expect_err("bundle must be refused")

