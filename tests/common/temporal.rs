@@ -237,6 +237,15 @@ impl WorkerProcess {
     pub fn start(config: &str, dir: tempfile::TempDir, env: &[(String, String)]) -> WorkerProcess {
         let config_path = dir.path().join("worker.toml");
         std::fs::write(&config_path, config).expect("write config");
+        WorkerProcess::start_with_config_file(&config_path, dir, env)
+    }
+
+    /// Starts the worker on an existing config file, logging into `dir`.
+    pub fn start_with_config_file(
+        config_path: &Path,
+        dir: tempfile::TempDir,
+        env: &[(String, String)],
+    ) -> WorkerProcess {
         let log = dir.path().join("worker.log");
         let pid_file = dir.path().join("worker.pid");
         let mut env = env.to_vec();

@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import sys
 from datetime import timedelta
 
@@ -154,3 +155,7 @@ async def main():
 
 if __name__ == "__main__":
     asyncio.run(main())
+    sys.stdout.flush()
+    # Skip interpreter finalization: the SDK's native runtime threads can still be releasing the
+    # GIL then, which aborts the process after the output was written.
+    os._exit(0)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it: set-up, lint, every example bundle built from
+# source, then every test (unit, host, CLI, and end to end against a real Temporal dev server
+# that the tests start themselves; set TEMPORAL_ADDRESS to use an existing server instead).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+bash scripts/setup.sh
+. scripts/env.sh
+
+echo "== lint" >&2
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo fmt --manifest-path guest/rust/Cargo.toml --all -- --check
+bash scripts/lint-docker.sh
+
+echo "== guest example bundles" >&2
+bash guest/build-all.sh
+
+echo "== Rust guest SDK tests (host side)" >&2
+CARGO_TARGET_DIR="$repo_root/target/guest-rust" cargo test --locked --manifest-path guest/rust/Cargo.toml
+
+echo "== tests" >&2
+cargo test --locked
