@@ -2,9 +2,13 @@
 //! into typed settings. Nothing else in the crate reads raw configuration.
 //!
 //! Sources, later ones winning:
-//! 1. the TOML file given with `--config`;
-//! 2. Temporal's standard variables `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`;
-//! 3. `TWW__SECTION__KEY` variables, one per key (`TWW__TEMPORAL__TASK_QUEUE=orders`,
+//! 1. a Temporal client config profile (the TOML file Temporal's CLI and SDKs share), when one is
+//!    named with `temporal.profile`, `TEMPORAL_PROFILE` or `TEMPORAL_CONFIG_FILE`: its address,
+//!    namespace, API key and TLS settings;
+//! 2. the TOML file given with `--config`;
+//! 3. Temporal's standard variables (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`,
+//!    `TEMPORAL_TLS*`, `TEMPORAL_PROFILE`);
+//! 4. `TWW__SECTION__KEY` variables, one per key (`TWW__TEMPORAL__TASK_QUEUE=orders`,
 //!    `TWW__WORKFLOWS__greet__DEADLINE_MS=500`).
 //!
 //! Unknown keys anywhere are an error naming them, so a typo never passes silently.
@@ -15,6 +19,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use temporalio_common::envconfig::{
+    ClientConfigProfile, ClientConfigTLS, DataSource, LoadClientConfigProfileOptions,
+    load_client_config_profile,
+};
 
 use crate::workflow_run::RunLimits;
 
@@ -25,11 +33,23 @@ pub const ENV_PREFIX: &str = "TWW";
 pub const ENV_SEPARATOR: &str = "__";
 
 /// Temporal's standard environment variables, with the key each one overrides.
-pub const TEMPORAL_ENV_VARS: [(&str, &str); 3] = [
+pub const TEMPORAL_ENV_VARS: [(&str, &str); 9] = [
     ("TEMPORAL_ADDRESS", "temporal.address"),
     ("TEMPORAL_NAMESPACE", "temporal.namespace"),
     ("TEMPORAL_API_KEY", "temporal.api_key"),
+    ("TEMPORAL_PROFILE", "temporal.profile"),
+    ("TEMPORAL_TLS", "temporal.tls.enabled"),
+    (
+        "TEMPORAL_TLS_SERVER_CA_CERT_PATH",
+        "temporal.tls.server_ca_cert",
+    ),
+    ("TEMPORAL_TLS_CLIENT_CERT_PATH", "temporal.tls.client_cert"),
+    ("TEMPORAL_TLS_CLIENT_KEY_PATH", "temporal.tls.client_key"),
+    ("TEMPORAL_TLS_SERVER_NAME", "temporal.tls.server_name"),
 ];
+
+/// Names the Temporal client config file holding the profiles (Temporal's own variable).
+pub const TEMPORAL_CONFIG_FILE_VAR: &str = "TEMPORAL_CONFIG_FILE";
 
 /// Default run deadline.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(2);
@@ -98,14 +118,41 @@ impl fmt::Debug for Secret {
 /// Where and as whom the worker connects.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemporalSettings {
-    /// Server URL, `http://` unless TLS is in use.
+    /// Server URL, `https://` exactly when TLS is in use.
     pub target_url: String,
     /// Namespace to serve.
     pub namespace: String,
     /// Task queue to poll.
     pub task_queue: String,
-    /// Temporal Cloud API key; implies TLS.
+    /// Temporal Cloud API key, sent as `authorization: Bearer <key>`; implies TLS.
     pub api_key: Option<Secret>,
+    /// TLS material, when TLS is on.
+    pub tls: Option<TlsSettings>,
+}
+
+/// TLS to the server: which CA to trust, which name to check, and the client's own certificate
+/// for mTLS. PEM contents are read once, when the config is loaded.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct TlsSettings {
+    /// CA certificate(s) to trust; the system's roots when absent (Temporal Cloud).
+    pub server_ca_cert: Option<Vec<u8>>,
+    /// Name to verify the server certificate against, when it differs from the address's host.
+    pub server_name: Option<String>,
+    /// Client certificate and private key for mTLS.
+    pub client_identity: Option<(Vec<u8>, Secret)>,
+}
+
+impl fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field(
+                "server_ca_cert",
+                &self.server_ca_cert.as_ref().map(Vec::len),
+            )
+            .field("server_name", &self.server_name)
+            .field("mtls", &self.client_identity.is_some())
+            .finish()
+    }
 }
 
 /// How much work the worker takes on at once, and who it says it is.
@@ -166,22 +213,29 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTemporal {
-    #[serde(default = "default_address")]
-    address: String,
-    #[serde(default = "default_namespace")]
-    namespace: String,
+    address: Option<String>,
+    namespace: Option<String>,
     task_queue: String,
-    #[serde(default)]
     api_key: Option<Secret>,
+    profile: Option<String>,
+    #[serde(default)]
+    tls: RawTls,
 }
 
-fn default_address() -> String {
-    "localhost:7233".to_owned()
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    enabled: Option<bool>,
+    server_ca_cert: Option<PathBuf>,
+    client_cert: Option<PathBuf>,
+    client_key: Option<PathBuf>,
+    server_name: Option<String>,
 }
 
-fn default_namespace() -> String {
-    "default".to_owned()
-}
+/// Default server address, Temporal's dev server.
+pub const DEFAULT_ADDRESS: &str = "localhost:7233";
+/// Default namespace.
+pub const DEFAULT_NAMESPACE: &str = "default";
 
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -236,6 +290,7 @@ pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigErr
         .add_source(
             config::Environment::default()
                 .separator(ENV_SEPARATOR)
+                .try_parsing(true)
                 .source(Some(standard)),
         );
     for (key, value) in prefixed_overrides(env) {
@@ -247,7 +302,11 @@ pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigErr
         .build()
         .and_then(|config| config.try_deserialize())
         .map_err(|err| invalid(err.to_string()))?;
-    validate(path, raw)
+    let config_file = env
+        .iter()
+        .find(|(name, _)| name == TEMPORAL_CONFIG_FILE_VAR)
+        .map(|(_, value)| PathBuf::from(value));
+    validate(path, raw, config_file)
 }
 
 /// `TWW__SECTION__KEY=value` variables as `section.key` overrides.
@@ -279,7 +338,11 @@ fn prefixed_overrides(env: &[(String, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn validate(path: &Path, raw: RawConfig) -> Result<Settings, ConfigError> {
+fn validate(
+    path: &Path,
+    raw: RawConfig,
+    profile_file: Option<PathBuf>,
+) -> Result<Settings, ConfigError> {
     let value_error = |key: &str, problem: String| ConfigError::Value {
         path: path.to_owned(),
         key: key.to_owned(),
@@ -287,15 +350,8 @@ fn validate(path: &Path, raw: RawConfig) -> Result<Settings, ConfigError> {
     };
     let config_dir = path.parent().unwrap_or_else(|| Path::new("."));
 
-    let temporal = TemporalSettings {
-        target_url: target_url(&raw.temporal.address, raw.temporal.api_key.is_some())
-            .map_err(|problem| value_error("temporal.address", problem))?,
-        namespace: non_empty(raw.temporal.namespace)
-            .ok_or_else(|| value_error("temporal.namespace", "must not be empty".into()))?,
-        task_queue: non_empty(raw.temporal.task_queue)
-            .ok_or_else(|| value_error("temporal.task_queue", "must not be empty".into()))?,
-        api_key: raw.temporal.api_key.filter(|key| !key.0.is_empty()),
-    };
+    let temporal = temporal_settings(raw.temporal, config_dir, profile_file)
+        .map_err(|(key, problem)| value_error(&key, problem))?;
 
     let worker = validate_worker(raw.worker).map_err(|(key, problem)| value_error(key, problem))?;
 
@@ -353,6 +409,159 @@ fn validate(path: &Path, raw: RawConfig) -> Result<Settings, ConfigError> {
         temporal,
         worker,
         workflows,
+    })
+}
+
+/// Merges the connection settings of the config (and environment) over those of a Temporal
+/// client profile, then reads the TLS material.
+fn temporal_settings(
+    raw: RawTemporal,
+    config_dir: &Path,
+    profile_file: Option<PathBuf>,
+) -> Result<TemporalSettings, (String, String)> {
+    let problem = |key: &str, message: String| (key.to_owned(), message);
+    let profile = match (&raw.profile, &profile_file) {
+        (None, None) => None,
+        (name, file) => Some(load_profile(name.as_deref(), file.as_deref())?),
+    };
+    let profile_tls = profile.as_ref().and_then(|profile| profile.tls.clone());
+
+    let api_key = raw
+        .api_key
+        .or_else(|| profile.as_ref().and_then(|p| p.api_key.clone()).map(Secret))
+        .filter(|key| !key.0.is_empty());
+    let address = raw
+        .address
+        .or_else(|| profile.as_ref().and_then(|p| p.address.clone()))
+        .unwrap_or_else(|| DEFAULT_ADDRESS.to_owned());
+    let namespace = raw
+        .namespace
+        .or_else(|| profile.as_ref().and_then(|p| p.namespace.clone()))
+        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
+
+    // A PEM file from our own config (relative to its folder) or from the profile (path or inline).
+    let read_pem = |key: &str,
+                    own: Option<PathBuf>,
+                    from_profile: Option<DataSource>|
+     -> Result<Option<Vec<u8>>, (String, String)> {
+        let source = match (own, from_profile) {
+            (Some(path), _) => {
+                DataSource::Path(config_dir.join(path).to_string_lossy().into_owned())
+            }
+            (None, Some(source)) => source,
+            (None, None) => return Ok(None),
+        };
+        match source {
+            DataSource::Data(bytes) => Ok(Some(bytes)),
+            DataSource::Path(file) => std::fs::read(&file)
+                .map(Some)
+                .map_err(|err| problem(key, format!("cannot read {file}: {err}"))),
+            _ => Err(problem(
+                key,
+                "has a kind of data source this worker does not know".into(),
+            )),
+        }
+    };
+    let from_profile =
+        |pick: fn(&ClientConfigTLS) -> Option<DataSource>| profile_tls.as_ref().and_then(pick);
+    let server_ca_cert = read_pem(
+        "temporal.tls.server_ca_cert",
+        raw.tls.server_ca_cert,
+        from_profile(|tls| tls.server_ca_cert.clone()),
+    )?;
+    let client_cert = read_pem(
+        "temporal.tls.client_cert",
+        raw.tls.client_cert,
+        from_profile(|tls| tls.client_cert.clone()),
+    )?;
+    let client_key = read_pem(
+        "temporal.tls.client_key",
+        raw.tls.client_key,
+        from_profile(|tls| tls.client_key.clone()),
+    )?;
+    let server_name = raw
+        .tls
+        .server_name
+        .or_else(|| profile_tls.as_ref().and_then(|tls| tls.server_name.clone()));
+    let client_identity = match (client_cert, client_key) {
+        (Some(cert), Some(key)) => Some((cert, Secret(String::from_utf8_lossy(&key).into_owned()))),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(problem(
+                "temporal.tls.client_key",
+                "is required with temporal.tls.client_cert".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(problem(
+                "temporal.tls.client_cert",
+                "is required with temporal.tls.client_key".into(),
+            ));
+        }
+    };
+
+    let has_tls_material =
+        server_ca_cert.is_some() || client_identity.is_some() || server_name.is_some();
+    let tls_enabled = raw
+        .tls
+        .enabled
+        .or_else(|| {
+            profile_tls
+                .as_ref()
+                .and_then(|tls| tls.disabled.map(|disabled| !disabled))
+        })
+        .unwrap_or(has_tls_material || api_key.is_some() || address.trim().starts_with("https://"));
+    if !tls_enabled && has_tls_material {
+        return Err(problem(
+            "temporal.tls.enabled",
+            "is false, but TLS certificates or a server name are configured".into(),
+        ));
+    }
+    let target_url = target_url(&address, tls_enabled)
+        .map_err(|message| problem("temporal.address", message))?;
+    if tls_enabled != target_url.starts_with("https://") {
+        return Err(problem(
+            "temporal.address",
+            format!("`{address}` disagrees with temporal.tls.enabled = {tls_enabled}"),
+        ));
+    }
+    Ok(TemporalSettings {
+        target_url,
+        namespace: non_empty(namespace)
+            .ok_or_else(|| problem("temporal.namespace", "must not be empty".into()))?,
+        task_queue: non_empty(raw.task_queue)
+            .ok_or_else(|| problem("temporal.task_queue", "must not be empty".into()))?,
+        api_key,
+        tls: tls_enabled.then_some(TlsSettings {
+            server_ca_cert,
+            server_name,
+            client_identity,
+        }),
+    })
+}
+
+/// Loads a profile from Temporal's client config file (the one the CLI uses): `file`, or
+/// Temporal's default location; profile `name`, or `default`.
+fn load_profile(
+    name: Option<&str>,
+    file: Option<&Path>,
+) -> Result<ClientConfigProfile, (String, String)> {
+    let options = LoadClientConfigProfileOptions::builder()
+        .maybe_config_source(file.map(|file| DataSource::Path(file.to_string_lossy().into_owned())))
+        .maybe_config_file_profile(name.map(str::to_owned))
+        // Environment variables are applied by `load`, with this crate's precedence.
+        .disable_env(true)
+        .build();
+    load_client_config_profile(options, None).map_err(|err| {
+        (
+            "temporal.profile".to_owned(),
+            format!(
+                "cannot load Temporal client profile `{}`{}: {err}",
+                name.unwrap_or("default"),
+                file.map(|file| format!(" from {}", file.display()))
+                    .unwrap_or_default()
+            ),
+        )
     })
 }
 
@@ -758,5 +967,246 @@ mod tests {
         assert!(target_url("grpc://h:1", false).is_err());
         assert!(target_url("h:notaport", false).is_err());
         assert!(target_url(":7233", false).is_err());
+    }
+
+    fn tls_settings(settings: &Settings) -> &TlsSettings {
+        settings.temporal.tls.as_ref().expect("TLS is on")
+    }
+
+    #[test]
+    fn without_tls_settings_the_connection_is_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = load(&write_config(&dir, MINIMAL), &[]).unwrap();
+        assert_eq!(settings.temporal.tls, None);
+        assert!(settings.temporal.target_url.starts_with("http://"));
+    }
+
+    #[test]
+    fn tls_section_reads_pem_files_relative_to_the_config_and_switches_to_https() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), "CA PEM").unwrap();
+        std::fs::write(dir.path().join("client.pem"), "CERT PEM").unwrap();
+        std::fs::write(dir.path().join("client.key"), "KEY PEM").unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "[workflows.Greet]",
+                "[temporal.tls]\nserver_ca_cert = \"ca.pem\"\nclient_cert = \"client.pem\"\n\
+                 client_key = \"client.key\"\nserver_name = \"temporal.internal\"\n\n[workflows.Greet]",
+            ),
+        );
+        let settings = load(&path, &[]).unwrap();
+        assert_eq!(settings.temporal.target_url, "https://localhost:7233");
+        let tls = tls_settings(&settings);
+        assert_eq!(tls.server_ca_cert.as_deref(), Some(&b"CA PEM"[..]));
+        assert_eq!(tls.server_name.as_deref(), Some("temporal.internal"));
+        let (cert, key) = tls.client_identity.as_ref().unwrap();
+        assert_eq!(cert, b"CERT PEM");
+        assert_eq!(key.expose(), "KEY PEM");
+        assert!(!format!("{settings:?}").contains("KEY PEM"));
+    }
+
+    #[test]
+    fn tls_enabled_alone_uses_the_system_roots() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "[workflows.Greet]",
+                "[temporal.tls]\nenabled = true\n[workflows.Greet]",
+            ),
+        );
+        let settings = load(&path, &[]).unwrap();
+        assert_eq!(tls_settings(&settings), &TlsSettings::default());
+        assert_eq!(settings.temporal.target_url, "https://localhost:7233");
+    }
+
+    #[test]
+    fn client_certificate_without_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("client.pem"), "CERT").unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "[workflows.Greet]",
+                "[temporal.tls]\nclient_cert = \"client.pem\"\n[workflows.Greet]",
+            ),
+        );
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("`temporal.tls.client_key` is required with temporal.tls.client_cert"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unreadable_pem_file_is_refused_naming_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "[workflows.Greet]",
+                "[temporal.tls]\nserver_ca_cert = \"missing-ca.pem\"\n[workflows.Greet]",
+            ),
+        );
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("`temporal.tls.server_ca_cert` cannot read"),
+            "{err}"
+        );
+        assert!(err.contains("missing-ca.pem"), "{err}");
+    }
+
+    #[test]
+    fn tls_disabled_with_certificates_is_a_contradiction() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ca.pem"), "CA").unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "[workflows.Greet]",
+                "[temporal.tls]\nenabled = false\nserver_ca_cert = \"ca.pem\"\n[workflows.Greet]",
+            ),
+        );
+        let err = load(&path, &[]).unwrap_err().to_string();
+        assert!(err.contains("temporal.tls.enabled"), "{err}");
+    }
+
+    #[test]
+    fn http_address_with_tls_is_a_contradiction() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace("task_queue", "address = \"http://h:1\"\ntask_queue"),
+        );
+        let err = load(&path, &env(&[("TEMPORAL_TLS", "true")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("temporal.address"), "{err}");
+    }
+
+    #[test]
+    fn temporal_tls_variables_configure_tls() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("env-ca.pem");
+        std::fs::write(&ca, "ENV CA").unwrap();
+        let settings = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[
+                ("TEMPORAL_TLS_SERVER_CA_CERT_PATH", ca.to_str().unwrap()),
+                ("TEMPORAL_TLS_SERVER_NAME", "proxy.local"),
+            ]),
+        )
+        .unwrap();
+        let tls = tls_settings(&settings);
+        assert_eq!(tls.server_ca_cert.as_deref(), Some(&b"ENV CA"[..]));
+        assert_eq!(tls.server_name.as_deref(), Some("proxy.local"));
+    }
+
+    #[test]
+    fn temporal_tls_false_turns_tls_off_even_with_an_api_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[("TEMPORAL_API_KEY", "k"), ("TEMPORAL_TLS", "false")]),
+        )
+        .unwrap();
+        assert_eq!(settings.temporal.tls, None);
+        assert_eq!(settings.temporal.target_url, "http://localhost:7233");
+    }
+
+    const PROFILES: &str = r#"
+        [profile.default]
+        address = "default.example:7233"
+
+        [profile.prod]
+        address = "prod.tmprl.cloud:7233"
+        namespace = "orders.acct"
+        api_key = "profile-key"
+
+        [profile.prod.tls]
+        server_name = "prod.tmprl.cloud"
+    "#;
+
+    #[test]
+    fn named_profile_supplies_address_namespace_api_key_and_tls() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = dir.path().join("temporal.toml");
+        std::fs::write(&profiles, PROFILES).unwrap();
+        let settings = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[
+                ("TEMPORAL_CONFIG_FILE", profiles.to_str().unwrap()),
+                ("TEMPORAL_PROFILE", "prod"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.temporal.target_url,
+            "https://prod.tmprl.cloud:7233"
+        );
+        assert_eq!(settings.temporal.namespace, "orders.acct");
+        assert_eq!(
+            settings.temporal.api_key.as_ref().unwrap().expose(),
+            "profile-key"
+        );
+        assert_eq!(
+            tls_settings(&settings).server_name.as_deref(),
+            Some("prod.tmprl.cloud")
+        );
+    }
+
+    #[test]
+    fn config_file_keys_win_over_the_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = dir.path().join("temporal.toml");
+        std::fs::write(&profiles, PROFILES).unwrap();
+        let path = write_config(
+            &dir,
+            &MINIMAL.replace(
+                "task_queue",
+                "profile = \"prod\"\nnamespace = \"mine\"\ntask_queue",
+            ),
+        );
+        let settings = load(
+            &path,
+            &env(&[("TEMPORAL_CONFIG_FILE", profiles.to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!(settings.temporal.namespace, "mine");
+        assert_eq!(
+            settings.temporal.target_url,
+            "https://prod.tmprl.cloud:7233"
+        );
+    }
+
+    #[test]
+    fn config_file_variable_alone_uses_its_default_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = dir.path().join("temporal.toml");
+        std::fs::write(&profiles, PROFILES).unwrap();
+        let settings = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[("TEMPORAL_CONFIG_FILE", profiles.to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!(settings.temporal.target_url, "http://default.example:7233");
+    }
+
+    #[test]
+    fn missing_profile_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = dir.path().join("temporal.toml");
+        std::fs::write(&profiles, PROFILES).unwrap();
+        let err = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[
+                ("TEMPORAL_CONFIG_FILE", profiles.to_str().unwrap()),
+                ("TEMPORAL_PROFILE", "staging"),
+            ]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("`staging`"), "{err}");
     }
 }

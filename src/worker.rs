@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use temporalio_client::{Connection, ConnectionOptions, Url};
+use temporalio_client::{ClientTlsOptions, Connection, ConnectionOptions, TlsOptions, Url};
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
     CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
@@ -16,9 +16,15 @@ use tokio::task::JoinSet;
 
 use crate::activation::ActivationHandler;
 use crate::bundle::BundleRegistry;
-use crate::config::Settings;
+use crate::config::{Settings, TlsSettings};
 use crate::convert::WorkerContext;
 use crate::shutdown::Shutdown;
+
+/// The SDK name this worker reports to Temporal (client headers and workflow task completions),
+/// so the UI shows what ran a workflow instead of "Rust".
+pub const SDK_NAME: &str = "temporal-wasm-worker";
+/// The SDK version reported alongside [`SDK_NAME`].
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// First wait between connection attempts; doubles up to [`MAX_CONNECT_BACKOFF`].
 pub const INITIAL_CONNECT_BACKOFF: Duration = Duration::from_millis(500);
@@ -194,7 +200,10 @@ async fn connect_with_backoff(
     loop {
         let options = ConnectionOptions::new(url.clone())
             .identity(settings.worker.identity.clone())
+            .client_name(SDK_NAME.to_owned())
+            .client_version(SDK_VERSION.to_owned())
             .maybe_api_key(temporal.api_key.as_ref().map(|key| key.expose().to_owned()))
+            .maybe_tls_options(temporal.tls.as_ref().map(tls_options))
             .connect_timeout(CONNECT_TIMEOUT)
             .build();
         let attempt = tokio::select! {
@@ -214,4 +223,17 @@ async fn connect_with_backoff(
         }
         backoff = (backoff * 2).min(MAX_CONNECT_BACKOFF);
     }
+}
+
+fn tls_options(tls: &TlsSettings) -> TlsOptions {
+    TlsOptions::builder()
+        .maybe_server_root_ca_cert(tls.server_ca_cert.clone())
+        .maybe_domain(tls.server_name.clone())
+        .maybe_client_tls_options(tls.client_identity.as_ref().map(|(cert, key)| {
+            ClientTlsOptions::builder()
+                .client_cert(cert.clone())
+                .client_private_key(key.expose().as_bytes().to_vec())
+                .build()
+        }))
+        .build()
 }
