@@ -26,6 +26,7 @@ use crate::config::GuestBugPolicy;
 use crate::convert::{self, WorkerContext};
 use crate::guest_bug::GuestBug;
 use crate::host_functions::LogContext;
+use crate::metrics::{RunOutcome, WorkerMetrics};
 use crate::workflow_run::{self, GuestOutcome};
 
 /// Failure type of a guest bug reported as a workflow (or workflow task) failure.
@@ -50,6 +51,7 @@ pub struct ActivationHandler {
     context: WorkerContext,
     run_slots: Semaphore,
     known_runs: Mutex<HashMap<String, KnownRun>>,
+    metrics: Arc<WorkerMetrics>,
 }
 
 impl ActivationHandler {
@@ -58,12 +60,14 @@ impl ActivationHandler {
         bundles: Arc<BundleRegistry>,
         context: WorkerContext,
         max_concurrent_runs: u32,
+        metrics: Arc<WorkerMetrics>,
     ) -> ActivationHandler {
         ActivationHandler {
             bundles,
             context,
             run_slots: Semaphore::new(max_concurrent_runs.max(1) as usize),
             known_runs: Mutex::new(HashMap::new()),
+            metrics,
         }
     }
 
@@ -137,6 +141,7 @@ impl ActivationHandler {
                         registered.join(", ")
                     );
                     tracing::warn!(%run_id, workflow_id = %init.workflow_id, "{message}");
+                    self.metrics.record_unknown_type(&init.workflow_type);
                     let failure =
                         convert::host_failure(message, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE, false);
                     return WorkflowActivationCompletion::fail(run_id, failure, None);
@@ -148,6 +153,7 @@ impl ActivationHandler {
                     replaying: is_replaying,
                 };
                 let info = convert::info_from_initialize(&mut init, &run_id, &self.context);
+                let started = std::time::Instant::now();
                 let outcome = match self.run_guest(&bundle, info, log.clone()).await {
                     Ok(outcome) => outcome,
                     Err(message) => {
@@ -158,7 +164,19 @@ impl ActivationHandler {
                         return WorkflowActivationCompletion::fail(run_id, failure, None);
                     }
                 };
-                match terminal_command(&bundle, &log, outcome) {
+                if let Err(bug) = &outcome {
+                    self.metrics
+                        .record_guest_bug(&log.workflow_type, bug.kind());
+                }
+                let command = terminal_command(&bundle, &log, outcome);
+                let run_outcome = match &command {
+                    Ok(Command::CompleteWorkflowExecution(_)) => RunOutcome::Completed,
+                    Ok(_) => RunOutcome::Failed,
+                    Err(_) => RunOutcome::GuestBug,
+                };
+                self.metrics
+                    .record_run(&log.workflow_type, run_outcome, started.elapsed());
+                match command {
                     Ok(command) => {
                         self.known_runs().insert(
                             run_id.clone(),
@@ -213,6 +231,7 @@ impl ActivationHandler {
             .await
             .map_err(|_| "the run slots were closed".to_owned())?;
         let bundle = Arc::clone(bundle);
+        let _in_flight = self.metrics.instance_started();
         tokio::task::spawn_blocking(move || workflow_run::execute(&bundle, info_json, log))
             .await
             .map_err(|err| format!("the run's thread failed: {err}"))

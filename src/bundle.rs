@@ -120,6 +120,7 @@ pub struct Bundle {
     memory_export: ModuleExport,
     limits: RunLimits,
     on_guest_bug: GuestBugPolicy,
+    load_duration: std::time::Duration,
 }
 
 impl fmt::Debug for Bundle {
@@ -145,6 +146,7 @@ impl Bundle {
             module_path: settings.module_path.clone(),
             problem: Box::new(problem),
         };
+        let started = std::time::Instant::now();
         let bytes = std::fs::read(&settings.module_path)
             .map_err(|err| error(BundleProblem::Unreadable(err.to_string())))?;
         let module = Module::new(engine.engine(), &bytes)
@@ -163,6 +165,7 @@ impl Bundle {
             memory_export,
             limits: settings.limits,
             on_guest_bug: settings.on_guest_bug,
+            load_duration: started.elapsed(),
         })
     }
 
@@ -179,6 +182,11 @@ impl Bundle {
     /// Size of the module file in bytes.
     pub fn module_bytes(&self) -> usize {
         self.module_bytes
+    }
+
+    /// How long reading, compiling, validating and linking took at start-up.
+    pub fn load_duration(&self) -> std::time::Duration {
+        self.load_duration
     }
 
     /// Per-run caps.

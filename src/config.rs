@@ -185,6 +185,26 @@ pub struct WorkflowSettings {
     pub on_guest_bug: GuestBugPolicy,
 }
 
+/// How the worker logs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Logging settings; `RUST_LOG`, when set, wins over `level`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggingSettings {
+    /// Line format.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `info,guest=debug`.
+    pub level: String,
+}
+
 /// The whole validated configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -194,6 +214,10 @@ pub struct Settings {
     pub temporal: TemporalSettings,
     /// Worker tuning.
     pub worker: WorkerSettings,
+    /// Where the Prometheus endpoint listens; `None` (the default) serves no metrics.
+    pub prometheus_address: Option<std::net::SocketAddr>,
+    /// Log format and level.
+    pub logging: LoggingSettings,
     /// Registered workflows, sorted by type.
     pub workflows: Vec<WorkflowSettings>,
 }
@@ -208,6 +232,23 @@ struct RawConfig {
     workflow_defaults: RawWorkflowDefaults,
     #[serde(default)]
     workflows: BTreeMap<String, RawWorkflow>,
+    #[serde(default)]
+    metrics: RawMetrics,
+    #[serde(default)]
+    logging: RawLogging,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetrics {
+    prometheus_address: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogging {
+    format: Option<LogFormat>,
+    level: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -404,10 +445,36 @@ fn validate(
         });
     }
 
+    let prometheus_address = match raw
+        .metrics
+        .prometheus_address
+        .filter(|address| !address.is_empty())
+    {
+        None => None,
+        Some(address) => Some(address.parse().map_err(|err| {
+            value_error(
+                "metrics.prometheus_address",
+                format!("must be ip:port such as 0.0.0.0:9464, got `{address}`: {err}"),
+            )
+        })?),
+    };
+    let logging = LoggingSettings {
+        format: raw.logging.format.unwrap_or_default(),
+        level: raw.logging.level.unwrap_or_else(|| "info".to_owned()),
+    };
+    if let Err(err) = tracing_subscriber::EnvFilter::try_new(&logging.level) {
+        return Err(value_error(
+            "logging.level",
+            format!("is not a valid filter: {err}"),
+        ));
+    }
+
     Ok(Settings {
         config_path: path.to_owned(),
         temporal,
         worker,
+        prometheus_address,
+        logging,
         workflows,
     })
 }

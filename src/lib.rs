@@ -31,6 +31,7 @@ pub mod exec;
 pub mod guest_bug;
 pub mod guest_memory;
 pub mod host_functions;
+pub mod metrics;
 pub mod shutdown;
 pub mod telemetry;
 pub mod worker;

@@ -62,7 +62,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    telemetry::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config } => run(&config),
@@ -73,15 +72,18 @@ fn main() -> ExitCode {
             workflow_type,
             deadline_ms,
             memory_limit_mib,
-        } => exec_once(ExecRequest {
-            module_path: module,
-            workflow_type,
-            inputs,
-            limits: RunLimits {
-                deadline: Duration::from_millis(deadline_ms),
-                memory_limit_bytes: u64::from(memory_limit_mib) << 20,
-            },
-        }),
+        } => {
+            telemetry::init(None);
+            exec_once(ExecRequest {
+                module_path: module,
+                workflow_type,
+                inputs,
+                limits: RunLimits {
+                    deadline: Duration::from_millis(deadline_ms),
+                    memory_limit_bytes: u64::from(memory_limit_mib) << 20,
+                },
+            })
+        }
     };
     match result {
         Ok(code) => code,
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
 fn load(config_path: &std::path::Path) -> anyhow::Result<(Settings, BundleRegistry)> {
     let env: Vec<(String, String)> = std::env::vars().collect();
     let settings = config::load(config_path, &env)?;
+    telemetry::init(Some(&settings.logging));
     let bundles = BundleRegistry::from_settings(&settings)?;
     Ok((settings, bundles))
 }

@@ -8,6 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use temporalio_client::{ClientTlsOptions, Connection, ConnectionOptions, TlsOptions, Url};
+use temporalio_common::telemetry::metrics::CoreMeter;
+use temporalio_common::telemetry::{
+    HistogramBucketOverrides, PrometheusExporterOptions, TelemetryOptions,
+    start_prometheus_metric_exporter,
+};
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
     CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
@@ -18,6 +23,7 @@ use crate::activation::ActivationHandler;
 use crate::bundle::BundleRegistry;
 use crate::config::{Settings, TlsSettings};
 use crate::convert::WorkerContext;
+use crate::metrics::WorkerMetrics;
 use crate::shutdown::Shutdown;
 
 /// The SDK name this worker reports to Temporal (client headers and workflow task completions),
@@ -47,6 +53,14 @@ pub enum WorkerError {
     /// Core refused the worker configuration.
     #[error("the worker configuration was refused: {0}")]
     Config(String),
+    /// The Prometheus endpoint could not be started.
+    #[error("cannot serve metrics on {address}: {reason}")]
+    Metrics {
+        /// The configured address.
+        address: std::net::SocketAddr,
+        /// Why (often: the port is taken).
+        reason: String,
+    },
     /// Core could not start (telemetry or worker creation).
     #[error("cannot start the core worker: {0}")]
     Core(String),
@@ -92,8 +106,22 @@ async fn run_until_drained(
     bundles: Arc<BundleRegistry>,
     mut shutdown: Shutdown,
 ) -> Result<(), WorkerError> {
-    let runtime = CoreRuntime::new_assume_tokio(RuntimeOptions::default())
-        .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    let meter = match settings.prometheus_address {
+        Some(address) => Some(start_metrics_endpoint(address)?),
+        None => None,
+    };
+    let telemetry = TelemetryOptions::builder()
+        .maybe_metrics(meter.clone())
+        .build();
+    let runtime = CoreRuntime::new_assume_tokio(
+        RuntimeOptions::builder()
+            .telemetry_options(telemetry)
+            .build()
+            .map_err(WorkerError::Core)?,
+    )
+    .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    let metrics = Arc::new(WorkerMetrics::new(meter));
+    metrics.record_bundle_loads(&bundles);
     let Some(connection) = connect_with_backoff(settings, &mut shutdown.clone()).await? else {
         tracing::info!("shutdown requested before the server was reached");
         return Ok(());
@@ -131,6 +159,7 @@ async fn run_until_drained(
             task_queue: temporal.task_queue.clone(),
         },
         settings.worker.max_concurrent_runs,
+        metrics,
     ));
 
     // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
@@ -183,6 +212,38 @@ async fn run_until_drained(
     }
     tracing::info!("worker stopped");
     poll_result
+}
+
+/// Serves Prometheus metrics on `address`; returns the meter core and the worker record into.
+fn start_metrics_endpoint(
+    address: std::net::SocketAddr,
+) -> Result<Arc<dyn CoreMeter>, WorkerError> {
+    // Runs take micro- to milliseconds: seconds as f64 with fine buckets, not whole milliseconds.
+    let run_buckets = vec![
+        0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+        0.5, 1.0, 2.5, 5.0, 10.0,
+    ];
+    let overrides = HistogramBucketOverrides {
+        overrides: [
+            ("wasm_workflow_run_duration".to_owned(), run_buckets.clone()),
+            ("wasm_bundle_load_duration".to_owned(), run_buckets),
+        ]
+        .into(),
+    };
+    let options = PrometheusExporterOptions::builder()
+        .socket_addr(address)
+        .use_seconds_for_durations(true)
+        .histogram_bucket_overrides(overrides)
+        .build();
+    let server = start_prometheus_metric_exporter(options).map_err(|err| WorkerError::Metrics {
+        address,
+        reason: format!("{err:#}"),
+    })?;
+    tracing::info!(
+        "serving Prometheus metrics on http://{}/metrics",
+        server.bound_addr
+    );
+    Ok(server.meter)
 }
 
 /// Connects to the server, retrying with exponential backoff until it answers or shutdown is

@@ -11,6 +11,7 @@ use temporal_wasm_worker::bundle::BundleRegistry;
 use temporal_wasm_worker::convert::WorkerContext;
 use temporal_wasm_worker::engine::{EngineCapacity, WasmEngine};
 use temporal_wasm_worker::host_functions;
+use temporal_wasm_worker::metrics::WorkerMetrics;
 use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, QueryWorkflow, RemoveFromCache, SignalWorkflow, WorkflowActivation,
     WorkflowActivationJob, workflow_activation_job::Variant as Job,
@@ -40,9 +41,10 @@ fn handler() -> (Fixtures, ActivationHandler) {
         namespace: "default".into(),
         task_queue: "q".into(),
     };
+    let metrics = Arc::new(WorkerMetrics::new(None));
     (
         fixtures,
-        ActivationHandler::new(Arc::new(bundles), context, 2),
+        ActivationHandler::new(Arc::new(bundles), context, 2, metrics),
     )
 }
 

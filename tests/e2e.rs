@@ -422,3 +422,147 @@ fn worker_keeps_retrying_an_unreachable_server_and_serves_once_it_is_up() {
         client.execute(&json!([{"id": workflow_id("late"), "type": "Hello", "args": []}]));
     assert_eq!(outcomes[0]["result"], "Hello", "{}", outcomes[0]);
 }
+
+/// `GET http://address/metrics` with a bare HTTP/1.0 request.
+fn scrape(address: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream =
+        std::net::TcpStream::connect(address).expect("connect to the metrics endpoint");
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .expect("send request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read response");
+    response
+}
+
+#[test]
+fn prometheus_endpoint_serves_core_and_worker_metrics_after_runs() {
+    let server = TemporalServer::shared();
+    let task_queue = format!("metrics-{}", free_port());
+    let metrics_address = format!("127.0.0.1:{}", free_port());
+    let (config, dir) = worker_config(&server.address, &task_queue);
+    let config = format!("{config}\n[metrics]\nprometheus_address = \"{metrics_address}\"\n");
+    let worker = WorkerProcess::start(&config, dir, &[]);
+    assert!(
+        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
+        "{}",
+        worker.log()
+    );
+    assert!(worker.log().contains(&format!(
+        "serving Prometheus metrics on http://{metrics_address}/metrics"
+    )));
+    let client = PythonClient {
+        address: server.address.clone(),
+        task_queue,
+    };
+    let outcomes = client.execute(&json!([
+        {"id": workflow_id("m-hello"), "type": "Hello", "args": []},
+        {"id": workflow_id("m-fail"), "type": "Fail", "args": []},
+    ]));
+    assert_eq!(outcomes[0]["status"], "completed");
+    assert_eq!(outcomes[1]["status"], "failed");
+    let task_failure = client.task_failure("Trap", &workflow_id("m-trap"), &json!([]));
+    assert!(task_failure["message"].is_string(), "{task_failure}");
+
+    let metrics = scrape(&metrics_address);
+    assert!(
+        metrics.starts_with("HTTP/1.") && metrics.contains(" 200 "),
+        "{metrics}"
+    );
+    let has = |name: &str, labels: &[&str]| {
+        metrics
+            .lines()
+            .any(|line| line.starts_with(name) && labels.iter().all(|label| line.contains(label)))
+    };
+    assert!(
+        has(
+            "wasm_workflow_runs",
+            &["workflow_type=\"Hello\"", "outcome=\"completed\""]
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has(
+            "wasm_workflow_runs",
+            &["workflow_type=\"Fail\"", "outcome=\"failed\""]
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has(
+            "wasm_workflow_runs",
+            &["workflow_type=\"Trap\"", "outcome=\"guest_bug\""]
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has(
+            "wasm_guest_bugs",
+            &["workflow_type=\"Trap\"", "kind=\"trap\""]
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has(
+            "wasm_workflow_run_duration_bucket",
+            &["workflow_type=\"Hello\""]
+        ),
+        "{metrics}"
+    );
+    assert!(
+        has(
+            "wasm_bundle_load_duration_count",
+            &["workflow_type=\"Echo\""]
+        ),
+        "{metrics}"
+    );
+    assert!(has("wasm_instances_in_flight", &[]), "{metrics}");
+    // Core's own worker metrics come from the same endpoint.
+    assert!(
+        has("temporal_workflow_completed", &["workflow_type=\"Hello\""]),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn json_log_format_writes_one_json_object_per_line() {
+    let server = TemporalServer::shared();
+    let task_queue = format!("json-logs-{}", free_port());
+    let (config, dir) = worker_config(&server.address, &task_queue);
+    let config = format!("{config}\n[logging]\nformat = \"json\"\nlevel = \"info\"\n");
+    // The config's level applies only without RUST_LOG; the harness sets RUST_LOG, so this also
+    // shows that RUST_LOG wins (guest=trace stays on).
+    let worker = WorkerProcess::start(&config, dir, &[]);
+    assert!(
+        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
+        "{}",
+        worker.log()
+    );
+    let client = PythonClient {
+        address: server.address.clone(),
+        task_queue,
+    };
+    let id = workflow_id("json-logs");
+    let outcomes = client.execute(&json!([{"id": id, "type": "LogsThenCompletes", "args": []}]));
+    assert_eq!(outcomes[0]["status"], "completed");
+    assert!(
+        worker.wait_for_log("once per workflow", Duration::from_secs(10)),
+        "{}",
+        worker.log()
+    );
+    let log = worker.log();
+    let guest_line = log
+        .lines()
+        .find(|line| line.contains("once per workflow"))
+        .expect("the guest's log line");
+    let event: Value = serde_json::from_str(guest_line).expect("a JSON log line");
+    assert_eq!(event["level"], "WARN");
+    assert_eq!(event["target"], "guest");
+    assert_eq!(event["fields"]["message"], "once per workflow");
+    assert_eq!(event["fields"]["workflow_id"], json!(id));
+    for line in log.lines().filter(|line| !line.trim().is_empty()) {
+        serde_json::from_str::<Value>(line)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
+    }
+}
