@@ -35,5 +35,8 @@ COPY config/docker.toml /etc/temporal-wasm-worker/worker.toml
 USER 10001
 # Validates the baked-in (or mounted) config and bundles at build and run time alike.
 RUN ["temporal-wasm-worker", "check", "--config", "/etc/temporal-wasm-worker/worker.toml"]
+# Healthy while the worker is connected and polling (it refreshes worker.health_file).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["temporal-wasm-worker", "health", "--file", "/tmp/temporal-wasm-worker.health"]
 ENTRYPOINT ["temporal-wasm-worker"]
 CMD ["run", "--config", "/etc/temporal-wasm-worker/worker.toml"]

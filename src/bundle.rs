@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
 use wasmtime::{ExternType, FuncType, InstancePre, Linker, Module, ModuleExport, ValType};
 
 use crate::config::{GuestBugPolicy, Settings, WorkflowSettings};
@@ -116,6 +117,7 @@ pub struct Bundle {
     workflow_type: String,
     module_path: PathBuf,
     module_bytes: usize,
+    module_digest: [u8; 32],
     instance_pre: InstancePre<RunState>,
     memory_export: ModuleExport,
     limits: RunLimits,
@@ -161,6 +163,7 @@ impl Bundle {
             workflow_type: settings.workflow_type.clone(),
             module_path: settings.module_path.clone(),
             module_bytes: bytes.len(),
+            module_digest: Sha256::digest(&bytes).into(),
             instance_pre,
             memory_export,
             limits: settings.limits,
@@ -182,6 +185,11 @@ impl Bundle {
     /// Size of the module file in bytes.
     pub fn module_bytes(&self) -> usize {
         self.module_bytes
+    }
+
+    /// SHA-256 of the module file as loaded.
+    pub fn module_digest(&self) -> &[u8; 32] {
+        &self.module_digest
     }
 
     /// How long reading, compiling, validating and linking took at start-up.
@@ -384,6 +392,28 @@ impl BundleRegistry {
     /// The bundle registered for `workflow_type`.
     pub fn get(&self, workflow_type: &str) -> Option<&Arc<Bundle>> {
         self.by_type.get(workflow_type)
+    }
+
+    /// The default build id: `wasm-` and 16 hex digits of a SHA-256 over every registered workflow
+    /// type and its module's digest.
+    ///
+    /// It changes exactly when a bundle's bytes change or a type is added, removed or renamed,
+    /// and not when files move or the worker binary changes, so a deployment that changes a
+    /// bundle is a new worker version in Temporal and one that only restarts is not.
+    pub fn build_id(&self) -> String {
+        let mut hasher = Sha256::new();
+        for (workflow_type, bundle) in &self.by_type {
+            // Length-prefixed so that no two registrations hash alike by concatenation.
+            hasher.update((workflow_type.len() as u64).to_le_bytes());
+            hasher.update(workflow_type.as_bytes());
+            hasher.update(bundle.module_digest);
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        format!("wasm-{hex}")
     }
 
     /// Registered workflow types, sorted.

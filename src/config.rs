@@ -166,8 +166,12 @@ pub struct WorkerSettings {
     pub max_cached_workflows: usize,
     /// Identity shown in Temporal's UI and history.
     pub identity: String,
-    /// Build id reported to Temporal.
-    pub build_id: String,
+    /// Build id reported to Temporal, when the operator pins one; by default it is derived from
+    /// the registered bundles (`BundleRegistry::build_id`).
+    pub build_id: Option<String>,
+    /// A file touched while the worker is connected and its runtime is responsive, for
+    /// orchestrators' health checks (`temporal-wasm-worker health`).
+    pub health_file: Option<PathBuf>,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout: Duration,
 }
@@ -286,6 +290,7 @@ struct RawWorker {
     max_cached_workflows: Option<usize>,
     identity: Option<String>,
     build_id: Option<String>,
+    health_file: Option<PathBuf>,
     shutdown_timeout_secs: Option<u64>,
 }
 
@@ -663,9 +668,9 @@ fn validate_worker(raw: RawWorker) -> Result<WorkerSettings, (&'static str, Stri
     };
     let build_id = match raw.build_id {
         Some(build_id) => {
-            non_empty(build_id).ok_or(("worker.build_id", "must not be empty".to_owned()))?
+            Some(non_empty(build_id).ok_or(("worker.build_id", "must not be empty".to_owned()))?)
         }
-        None => format!("temporal-wasm-worker@{}", env!("CARGO_PKG_VERSION")),
+        None => None,
     };
     Ok(WorkerSettings {
         max_concurrent_runs,
@@ -673,6 +678,7 @@ fn validate_worker(raw: RawWorker) -> Result<WorkerSettings, (&'static str, Stri
         max_cached_workflows,
         identity,
         build_id,
+        health_file: raw.health_file.filter(|path| !path.as_os_str().is_empty()),
         shutdown_timeout: raw
             .shutdown_timeout_secs
             .map_or(DEFAULT_SHUTDOWN_TIMEOUT, Duration::from_secs),

@@ -13,7 +13,8 @@
 //! 4. [`activation`] turns each activation into a completion: it builds the guest's `info` with
 //!    [`convert`] (protos → [`abi`] JSON types), runs the bundle once with [`workflow_run`] on a
 //!    blocking thread, and maps how the guest ended — or its [`guest_bug`] — to a command.
-//! 5. [`shutdown`] lets SIGINT/SIGTERM stop polling while in-flight runs finish.
+//! 5. [`shutdown`] lets SIGINT/SIGTERM stop polling while in-flight runs finish; [`metrics`]
+//!    and [`health`] tell operators how it is going.
 //!
 //! [`exec`] runs a bundle once without a server through the same path, for workflow authors.
 //!
@@ -30,6 +31,7 @@ pub mod engine;
 pub mod exec;
 pub mod guest_bug;
 pub mod guest_memory;
+pub mod health;
 pub mod host_functions;
 pub mod metrics;
 pub mod shutdown;

@@ -14,7 +14,7 @@ use temporal_wasm_worker::config::{self, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT_
 use temporal_wasm_worker::exec::{self, ExecRequest};
 use temporal_wasm_worker::shutdown::Shutdown;
 use temporal_wasm_worker::workflow_run::RunLimits;
-use temporal_wasm_worker::{telemetry, worker};
+use temporal_wasm_worker::{health, telemetry, worker};
 
 /// Runs Temporal workflows compiled to WebAssembly.
 #[derive(Parser)]
@@ -38,6 +38,16 @@ enum Command {
         /// The worker's TOML configuration file.
         #[arg(long)]
         config: PathBuf,
+    },
+    /// Exit 0 if a running worker's health file (`worker.health_file`) is fresh, 1 otherwise;
+    /// for container health checks.
+    Health {
+        /// The health file the worker refreshes.
+        #[arg(long)]
+        file: PathBuf,
+        /// Oldest acceptable refresh, in seconds.
+        #[arg(long, default_value_t = health::DEFAULT_MAX_AGE.as_secs())]
+        max_age_secs: u64,
     },
     /// Run one bundle once, without a server, and print its result or failure.
     ///
@@ -66,6 +76,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { config } => run(&config),
         Command::Check { config } => check(&config),
+        Command::Health { file, max_age_secs } => {
+            health::check(&file, Duration::from_secs(max_age_secs))
+                .map(|age| {
+                    println!("healthy: {} refreshed {age:?} ago", file.display());
+                    ExitCode::SUCCESS
+                })
+                .map_err(anyhow::Error::from)
+        }
         Command::Exec {
             module,
             inputs,
@@ -125,6 +143,12 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
         temporal.task_queue,
         temporal.target_url
     );
+    let build_id = settings
+        .worker
+        .build_id
+        .clone()
+        .unwrap_or_else(|| bundles.build_id());
+    println!("  build id: {build_id}");
     for bundle in bundles.bundles() {
         let limits = bundle.limits();
         println!(

@@ -128,12 +128,17 @@ async fn run_until_drained(
     };
 
     let temporal = &settings.temporal;
+    let build_id = settings
+        .worker
+        .build_id
+        .clone()
+        .unwrap_or_else(|| bundles.build_id());
     let worker_config = WorkerConfig::builder()
         .namespace(temporal.namespace.clone())
         .task_queue(temporal.task_queue.clone())
         .task_types(WorkerTaskTypes::workflow_only())
         .versioning_strategy(WorkerVersioningStrategy::None {
-            build_id: settings.worker.build_id.clone(),
+            build_id: build_id.clone(),
         })
         .client_identity_override(settings.worker.identity.clone())
         .max_cached_workflows(settings.worker.max_cached_workflows)
@@ -172,11 +177,17 @@ async fn run_until_drained(
         })
     };
 
+    let health = settings
+        .worker
+        .health_file
+        .clone()
+        .map(|path| (tokio::spawn(crate::health::keep_fresh(path.clone())), path));
     tracing::info!(
         address = %temporal.target_url,
         namespace = %temporal.namespace,
         task_queue = %temporal.task_queue,
         identity = %settings.worker.identity,
+        %build_id,
         "polling for workflow tasks"
     );
     let mut completions = JoinSet::new();
@@ -202,6 +213,10 @@ async fn run_until_drained(
         }
     };
     while completions.join_next().await.is_some() {}
+    if let Some((task, path)) = health {
+        task.abort();
+        crate::health::clear(&path);
+    }
     shutdown_listener.abort();
     // The listener owns a clone of the worker; wait until it is gone before taking the worker back.
     let _ = shutdown_listener.await;

@@ -232,3 +232,86 @@ fn exec_refuses_an_input_that_is_not_json() {
         stderr(&output)
     );
 }
+
+/// The build id `check` reports for a config registering `workflows` (type, file, WAT).
+fn build_id_of(workflows: &[(&str, &str, String)], extra: &str) -> String {
+    let fixtures = Fixtures::new();
+    let mut config = format!("[temporal]\ntask_queue = \"q\"\n{extra}\n");
+    for (workflow_type, file, wat) in workflows {
+        fixtures.write(file, wat);
+        config.push_str(&format!(
+            "[workflows.{workflow_type}]\nmodule = \"{file}\"\n"
+        ));
+    }
+    let path = fixtures.write("worker.toml", config);
+    let output = worker(&["check", "--config", &path.to_string_lossy()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("build id: ").map(str::to_owned))
+        .expect("check prints the build id")
+}
+
+#[test]
+fn default_build_id_changes_exactly_when_a_bundle_changes() {
+    let hello = completes_with("[]");
+    let changed = completes_with("[ ]");
+    let base = build_id_of(
+        &[("A", "a.wat", hello.clone()), ("B", "b.wat", hello.clone())],
+        "",
+    );
+    assert!(
+        base.starts_with("wasm-") && base.len() == "wasm-".len() + 16,
+        "{base}"
+    );
+    // Same bundles: same id, wherever the files are.
+    assert_eq!(
+        build_id_of(
+            &[("A", "a.wat", hello.clone()), ("B", "b.wat", hello.clone())],
+            ""
+        ),
+        base
+    );
+    assert_eq!(
+        build_id_of(
+            &[
+                ("A", "a2.wat", hello.clone()),
+                ("B", "b2.wat", hello.clone())
+            ],
+            ""
+        ),
+        base
+    );
+    // A changed bundle, a renamed type, an added type: new ids.
+    let ids = [
+        build_id_of(
+            &[("A", "a.wat", hello.clone()), ("B", "b.wat", changed)],
+            "",
+        ),
+        build_id_of(
+            &[("A", "a.wat", hello.clone()), ("C", "b.wat", hello.clone())],
+            "",
+        ),
+        build_id_of(
+            &[
+                ("A", "a.wat", hello.clone()),
+                ("B", "b.wat", hello.clone()),
+                ("D", "d.wat", hello.clone()),
+            ],
+            "",
+        ),
+    ];
+    for id in &ids {
+        assert_ne!(id, &base);
+    }
+    assert_ne!(ids[0], ids[1]);
+}
+
+#[test]
+fn configured_build_id_overrides_the_bundle_hash() {
+    let id = build_id_of(
+        &[("A", "a.wat", completes_with("[]"))],
+        "[worker]\nbuild_id = \"orders-2026-11\"",
+    );
+    assert_eq!(id, "orders-2026-11");
+}

@@ -566,3 +566,60 @@ fn json_log_format_writes_one_json_object_per_line() {
             .unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
     }
 }
+
+#[test]
+fn health_file_is_fresh_while_polling_and_gone_after_shutdown() {
+    let server = TemporalServer::shared();
+    let task_queue = format!("health-{}", free_port());
+    let (config, dir) = worker_config(&server.address, &task_queue);
+    let health_file = dir.path().join("worker.health");
+    let config = config.replace(
+        "[worker]\n",
+        &format!("[worker]\nhealth_file = \"{}\"\n", health_file.display()),
+    );
+    let health = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_temporal-wasm-worker"))
+            .args([
+                "health",
+                "--file",
+                &health_file.to_string_lossy(),
+                "--max-age-secs",
+                "30",
+            ])
+            .output()
+            .expect("run health")
+    };
+    let mut worker = WorkerProcess::start(&config, dir, &[]);
+    assert!(
+        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
+        "{}",
+        worker.log()
+    );
+    let mut healthy = false;
+    for _ in 0..50 {
+        if health().status.success() {
+            healthy = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        healthy,
+        "health never passed: {}",
+        String::from_utf8_lossy(&health().stderr)
+    );
+    worker.signal("TERM");
+    assert_eq!(
+        worker.wait_exit(Duration::from_secs(20)),
+        Some(0),
+        "{}",
+        worker.log()
+    );
+    let after = health();
+    assert_eq!(after.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&after.stderr).contains("is missing"),
+        "{:?}",
+        after
+    );
+}
