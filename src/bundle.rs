@@ -17,6 +17,7 @@ use wasmtime::{ExternType, FuncType, InstancePre, Linker, Module, ModuleExport, 
 use crate::config::{GuestBugPolicy, Settings, WorkflowSettings};
 use crate::engine::{EngineCapacity, EngineError, WASM_PAGE_BYTES, WasmEngine};
 use crate::host_functions::{self, ABI_IMPORTS, IMPORT_MODULE, RunState};
+use crate::module_cache::{CacheError, CacheOutcome, ModuleCache};
 use crate::workflow_run::RunLimits;
 
 /// What is wrong with one bundle.
@@ -123,6 +124,7 @@ pub struct Bundle {
     limits: RunLimits,
     on_guest_bug: GuestBugPolicy,
     load_duration: std::time::Duration,
+    cache_outcome: Option<CacheOutcome>,
 }
 
 impl fmt::Debug for Bundle {
@@ -137,11 +139,12 @@ impl fmt::Debug for Bundle {
 }
 
 impl Bundle {
-    /// Reads, compiles, validates and links the bundle for `settings`.
+    /// Reads, compiles (or loads from `cache`), validates and links the bundle for `settings`.
     pub fn load(
         engine: &WasmEngine,
         linker: &Linker<RunState>,
         settings: &WorkflowSettings,
+        cache: Option<&ModuleCache>,
     ) -> Result<Bundle, BundleError> {
         let error = |problem| BundleError {
             workflow_type: settings.workflow_type.clone(),
@@ -151,8 +154,14 @@ impl Bundle {
         let started = std::time::Instant::now();
         let bytes = std::fs::read(&settings.module_path)
             .map_err(|err| error(BundleProblem::Unreadable(err.to_string())))?;
-        let module = Module::new(engine.engine(), &bytes)
-            .map_err(|err| error(BundleProblem::InvalidWasm(format!("{err:#}"))))?;
+        let module_digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let (module, cache_outcome) = match cache {
+            Some(cache) => cache
+                .load_or_compile(engine.engine(), &bytes, &module_digest)
+                .map(|(module, outcome)| (module, Some(outcome))),
+            None => Module::new(engine.engine(), &bytes).map(|module| (module, None)),
+        }
+        .map_err(|err| error(BundleProblem::InvalidWasm(format!("{err:#}"))))?;
         check_imports(&module).map_err(error)?;
         let memory_export =
             check_exports(&module, settings.limits.memory_limit_bytes).map_err(error)?;
@@ -163,12 +172,13 @@ impl Bundle {
             workflow_type: settings.workflow_type.clone(),
             module_path: settings.module_path.clone(),
             module_bytes: bytes.len(),
-            module_digest: Sha256::digest(&bytes).into(),
+            module_digest,
             instance_pre,
             memory_export,
             limits: settings.limits,
             on_guest_bug: settings.on_guest_bug,
             load_duration: started.elapsed(),
+            cache_outcome,
         })
     }
 
@@ -195,6 +205,11 @@ impl Bundle {
     /// How long reading, compiling, validating and linking took at start-up.
     pub fn load_duration(&self) -> std::time::Duration {
         self.load_duration
+    }
+
+    /// What the module cache did at load, when a cache is configured.
+    pub fn cache_outcome(&self) -> Option<&CacheOutcome> {
+        self.cache_outcome.as_ref()
     }
 
     /// Per-run caps.
@@ -344,6 +359,9 @@ pub enum RegistryError {
     /// The host functions could not be registered.
     #[error("cannot build the host functions: {0}")]
     Linker(String),
+    /// The module cache folder is unusable.
+    #[error(transparent)]
+    Cache(#[from] CacheError),
     /// Some bundles were refused.
     #[error(transparent)]
     Bundles(#[from] BundleErrors),
@@ -361,11 +379,12 @@ impl BundleRegistry {
         engine: &WasmEngine,
         linker: &Linker<RunState>,
         workflows: &[WorkflowSettings],
+        cache: Option<&ModuleCache>,
     ) -> Result<BundleRegistry, BundleErrors> {
         let mut by_type = BTreeMap::new();
         let mut errors = Vec::new();
         for settings in workflows {
-            match Bundle::load(engine, linker, settings) {
+            match Bundle::load(engine, linker, settings, cache) {
                 Ok(bundle) => {
                     by_type.insert(settings.workflow_type.clone(), Arc::new(bundle));
                 }
@@ -386,7 +405,16 @@ impl BundleRegistry {
         })?;
         let linker = host_functions::linker(engine.engine())
             .map_err(|err| RegistryError::Linker(format!("{err:#}")))?;
-        Ok(BundleRegistry::load(&engine, &linker, &settings.workflows)?)
+        let cache = match &settings.worker.module_cache_dir {
+            Some(dir) => Some(ModuleCache::open(dir, engine.engine())?),
+            None => None,
+        };
+        Ok(BundleRegistry::load(
+            &engine,
+            &linker,
+            &settings.workflows,
+            cache.as_ref(),
+        )?)
     }
 
     /// The bundle registered for `workflow_type`.

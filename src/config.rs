@@ -169,6 +169,8 @@ pub struct WorkerSettings {
     /// Build id reported to Temporal, when the operator pins one; by default it is derived from
     /// the registered bundles (`BundleRegistry::build_id`).
     pub build_id: Option<String>,
+    /// Folder of compiled modules reused across restarts; `None` compiles every bundle at start.
+    pub module_cache_dir: Option<PathBuf>,
     /// A file touched while the worker is connected and its runtime is responsive, for
     /// orchestrators' health checks (`temporal-wasm-worker health`).
     pub health_file: Option<PathBuf>,
@@ -291,6 +293,7 @@ struct RawWorker {
     identity: Option<String>,
     build_id: Option<String>,
     health_file: Option<PathBuf>,
+    module_cache_dir: Option<PathBuf>,
     shutdown_timeout_secs: Option<u64>,
 }
 
@@ -399,7 +402,8 @@ fn validate(
     let temporal = temporal_settings(raw.temporal, config_dir, profile_file)
         .map_err(|(key, problem)| value_error(&key, problem))?;
 
-    let worker = validate_worker(raw.worker).map_err(|(key, problem)| value_error(key, problem))?;
+    let worker = validate_worker(raw.worker, config_dir)
+        .map_err(|(key, problem)| value_error(key, problem))?;
 
     let defaults = raw.workflow_defaults;
     let default_deadline_ms = defaults
@@ -637,7 +641,15 @@ fn load_profile(
     })
 }
 
-fn validate_worker(raw: RawWorker) -> Result<WorkerSettings, (&'static str, String)> {
+fn validate_worker(
+    raw: RawWorker,
+    config_dir: &Path,
+) -> Result<WorkerSettings, (&'static str, String)> {
+    // Relative paths resolve against the config file's folder, like bundle paths.
+    let path_in_config_dir = |path: Option<PathBuf>| {
+        path.filter(|path| !path.as_os_str().is_empty())
+            .map(|path| config_dir.join(path))
+    };
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
     let max_concurrent_runs = raw.max_concurrent_runs.unwrap_or(cpus);
     if !(1..=1024).contains(&max_concurrent_runs) {
@@ -678,7 +690,8 @@ fn validate_worker(raw: RawWorker) -> Result<WorkerSettings, (&'static str, Stri
         max_cached_workflows,
         identity,
         build_id,
-        health_file: raw.health_file.filter(|path| !path.as_os_str().is_empty()),
+        health_file: path_in_config_dir(raw.health_file),
+        module_cache_dir: path_in_config_dir(raw.module_cache_dir),
         shutdown_timeout: raw
             .shutdown_timeout_secs
             .map_or(DEFAULT_SHUTDOWN_TIMEOUT, Duration::from_secs),

@@ -110,7 +110,7 @@ pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
         limits: request.limits,
         on_guest_bug: GuestBugPolicy::FailTask,
     };
-    let bundle = Bundle::load(&engine, &linker, &settings)?;
+    let bundle = Bundle::load(&engine, &linker, &settings, None)?;
 
     let run_id = format!("exec-run-{}", std::process::id());
     let mut init = InitializeWorkflow {

@@ -34,6 +34,7 @@ pub mod guest_memory;
 pub mod health;
 pub mod host_functions;
 pub mod metrics;
+pub mod module_cache;
 pub mod shutdown;
 pub mod telemetry;
 pub mod worker;

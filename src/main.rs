@@ -151,8 +151,12 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
     println!("  build id: {build_id}");
     for bundle in bundles.bundles() {
         let limits = bundle.limits();
+        let cache = bundle
+            .cache_outcome()
+            .map(|outcome| format!(", module cache: {outcome:?}"))
+            .unwrap_or_default();
         println!(
-            "  {}: {} ({} bytes), deadline {:?}, memory limit {} MiB, guest bugs: {:?}",
+            "  {}: {} ({} bytes), deadline {:?}, memory limit {} MiB, guest bugs: {:?}{cache}",
             bundle.workflow_type(),
             bundle.module_path().display(),
             bundle.module_bytes(),

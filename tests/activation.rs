@@ -35,6 +35,7 @@ fn handler() -> (Fixtures, ActivationHandler) {
             settings("Hello", path.clone(), TEST_LIMITS),
             settings("Other", path, TEST_LIMITS),
         ],
+        None,
     )
     .unwrap();
     let context = WorkerContext {

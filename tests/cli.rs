@@ -315,3 +315,42 @@ fn configured_build_id_overrides_the_bundle_hash() {
     );
     assert_eq!(id, "orders-2026-11");
 }
+
+#[test]
+fn module_cache_compiles_once_then_loads_and_rebuilds_a_corrupt_entry() {
+    let fixtures = Fixtures::new();
+    fixtures.write("hello.wat", completes_with("[]"));
+    let config = fixtures.write(
+        "worker.toml",
+        "[temporal]\ntask_queue = \"q\"\n[worker]\nmodule_cache_dir = \"cache\"\n\
+         [workflows.Hello]\nmodule = \"hello.wat\"\n",
+    );
+    let check = || {
+        let output = worker(&["check", "--config", &config.to_string_lossy()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    assert!(check().contains("module cache: Miss"), "{}", check());
+    assert!(check().contains("module cache: Hit"));
+    let entry = std::fs::read_dir(fixtures.path().join("cache"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "cwasm"))
+        .expect("a cache entry");
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&entry, bytes).unwrap();
+    let output = worker(&["check", "--config", &config.to_string_lossy()]);
+    assert!(
+        stdout(&output).contains("module cache: Rebuilt(\"checksum mismatch\")"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("stale or corrupt"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(check().contains("module cache: Hit"));
+}

@@ -68,7 +68,7 @@ pub fn try_load_with(
     let linker = host_functions::linker(engine.engine()).expect("linker");
     let mut settings = settings("Test", path, limits);
     settings.on_guest_bug = on_guest_bug;
-    let bundle = Bundle::load(&engine, &linker, &settings)?;
+    let bundle = Bundle::load(&engine, &linker, &settings, None)?;
     Ok((fixtures, bundle))
 }
 
@@ -85,7 +85,7 @@ pub fn bundle_error(wat: impl AsRef<[u8]>) -> String {
     let path = fixtures.write("module.wasm", wat);
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 }).expect("engine");
     let linker = host_functions::linker(engine.engine()).expect("linker");
-    Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS))
+    Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS), None)
         .expect_err("bundle must be refused")
         .to_string()
 }
