@@ -15,9 +15,9 @@ use crate::guest_memory::OutOfBounds;
 pub enum GuestBug {
     /// The guest trapped (`unreachable`, a bad memory access, a division by zero, exhausted call
     /// stack…), in `run` or in its start function.
-    #[error("wasm trap: {message}{}\n{backtrace}", last_error_suffix(last_error_log.as_deref()))]
+    #[error("{message}{}\n{backtrace}", last_error_suffix(last_error_log.as_deref()))]
     Trap {
-        /// wasmtime's description of the trap.
+        /// wasmtime's description of the trap (`wasm trap: …`).
         message: String,
         /// The wasm call stack at the trap, innermost frame first.
         backtrace: String,

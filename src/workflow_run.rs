@@ -100,7 +100,7 @@ fn outcome_of_unwind(
 fn trap_bug(error: &wasmtime::Error, state: &RunState) -> GuestBug {
     let message = match error.downcast_ref::<Trap>() {
         Some(trap) => trap.to_string(),
-        None => error.root_cause().to_string(),
+        None => format!("wasm trap: {}", error.root_cause()),
     };
     GuestBug::Trap {
         message,
