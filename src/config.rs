@@ -103,6 +103,11 @@ pub enum GuestBugPolicy {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
     /// The secret value, for the one place that must send it.
     pub fn expose(&self) -> &str {
         &self.0

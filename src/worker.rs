@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 
 use crate::activation::ActivationHandler;
 use crate::bundle::BundleRegistry;
-use crate::config::{Settings, TlsSettings};
+use crate::config::{Settings, TemporalSettings, TlsSettings};
 use crate::convert::WorkerContext;
 use crate::metrics::WorkerMetrics;
 use crate::shutdown::Shutdown;
@@ -288,16 +288,64 @@ async fn connect_with_backoff(
         };
         match attempt {
             Ok(connection) => return Ok(Some(connection)),
-            Err(err) => tracing::warn!(
-                address = %temporal.target_url,
-                "cannot reach the Temporal server: {err}; retrying in {backoff:?}"
-            ),
+            Err(err) => {
+                let err = err.to_string();
+                let hint = connection_hint(&err, temporal)
+                    .map(|hint| format!(" (hint: {hint})"))
+                    .unwrap_or_default();
+                tracing::warn!(
+                    address = %temporal.target_url,
+                    "cannot reach the Temporal server: {err}{hint}; retrying in {backoff:?}"
+                );
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(backoff) => {}
             () = shutdown.requested() => return Ok(None),
         }
         backoff = (backoff * 2).min(MAX_CONNECT_BACKOFF);
+    }
+}
+
+/// What an operator most likely has to change, for the connection errors whose raw text (a
+/// transport error dump) does not say it plainly.
+fn connection_hint(error: &str, temporal: &TemporalSettings) -> Option<&'static str> {
+    let has_client_cert = temporal
+        .tls
+        .as_ref()
+        .is_some_and(|tls| tls.client_identity.is_some());
+    if error.contains("UnknownIssuer") {
+        Some(
+            "the server's certificate is not signed by a trusted CA; set temporal.tls.server_ca_cert \
+             (TEMPORAL_TLS_SERVER_CA_CERT_PATH) to its CA",
+        )
+    } else if error.contains("NotValidForName") {
+        Some(
+            "the server's certificate is not issued for this address; set temporal.tls.server_name \
+             (TEMPORAL_TLS_SERVER_NAME) to the name it is issued for",
+        )
+    } else if error.contains("Unauthenticated")
+        || error.contains("PermissionDenied")
+        || error.contains("401 Unauthorized")
+    {
+        Some("the server refused the credentials; check temporal.api_key (TEMPORAL_API_KEY)")
+    } else if temporal.tls.is_some()
+        && !has_client_cert
+        && (error.contains("CertificateRequired")
+            || error.contains("broken pipe")
+            || error.contains("connection closed")
+            || error.contains("Connection reset"))
+    {
+        Some(
+            "the server may require a client certificate (mTLS); set temporal.tls.client_cert and \
+             temporal.tls.client_key",
+        )
+    } else if temporal.tls.is_none() && error.contains("connection closed") {
+        Some("the server closed the connection; if it expects TLS, set temporal.tls.enabled = true")
+    } else if error.contains("Connection refused") || error.contains("ConnectionRefused") {
+        Some("nothing is listening at temporal.address yet")
+    } else {
+        None
     }
 }
 
@@ -312,4 +360,65 @@ fn tls_options(tls: &TlsSettings) -> TlsOptions {
                 .build()
         }))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temporal(tls: Option<TlsSettings>) -> TemporalSettings {
+        TemporalSettings {
+            target_url: "https://h:1".into(),
+            namespace: "default".into(),
+            task_queue: "q".into(),
+            api_key: None,
+            tls,
+        }
+    }
+
+    #[test]
+    fn unknown_issuer_points_at_the_ca_setting() {
+        let hint = connection_hint(
+            "InvalidCertificate(UnknownIssuer)",
+            &temporal(Some(TlsSettings::default())),
+        );
+        assert!(hint.unwrap().contains("temporal.tls.server_ca_cert"));
+    }
+
+    #[test]
+    fn wrong_name_points_at_the_server_name_setting() {
+        let hint = connection_hint(
+            "NotValidForNameContext { expected: .. }",
+            &temporal(Some(TlsSettings::default())),
+        );
+        assert!(hint.unwrap().contains("temporal.tls.server_name"));
+    }
+
+    #[test]
+    fn unauthenticated_points_at_the_api_key() {
+        let hint = connection_hint("Status { code: Unauthenticated, .. }", &temporal(None));
+        assert!(hint.unwrap().contains("temporal.api_key"));
+    }
+
+    #[test]
+    fn closed_tls_connection_without_client_cert_suggests_mtls() {
+        let hint = connection_hint(
+            "hyper::Error(Canceled, \"connection closed\")",
+            &temporal(Some(TlsSettings::default())),
+        );
+        assert!(hint.unwrap().contains("client certificate"));
+        let with_cert = TlsSettings {
+            client_identity: Some((b"cert".to_vec(), crate::config::Secret::new("key"))),
+            ..TlsSettings::default()
+        };
+        assert_eq!(
+            connection_hint("connection closed", &temporal(Some(with_cert))),
+            None
+        );
+    }
+
+    #[test]
+    fn unrelated_errors_get_no_hint() {
+        assert_eq!(connection_hint("something else", &temporal(None)), None);
+    }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod temporal;
+pub mod tls_proxy;
 pub mod wat;
 
 use std::path::{Path, PathBuf};
