@@ -336,7 +336,14 @@ pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigErr
         .iter()
         .filter_map(|(variable, key)| {
             let (_, value) = env.iter().find(|(name, _)| name == variable)?;
-            Some((key.replace('.', ENV_SEPARATOR), value.clone()))
+            // Temporal's *_PATH variables are relative to the working directory, as in the CLI
+            // (paths in the config file stay relative to its folder).
+            let value = if variable.ends_with("_PATH") {
+                absolute_from_working_dir(value)
+            } else {
+                value.clone()
+            };
+            Some((key.replace('.', ENV_SEPARATOR), value))
         })
         .collect();
     let mut builder = config::Config::builder()
@@ -361,6 +368,13 @@ pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigErr
         .find(|(name, _)| name == TEMPORAL_CONFIG_FILE_VAR)
         .map(|(_, value)| PathBuf::from(value));
     validate(path, raw, config_file)
+}
+
+fn absolute_from_working_dir(path: &str) -> String {
+    match std::env::current_dir() {
+        Ok(dir) if Path::new(path).is_relative() => dir.join(path).to_string_lossy().into_owned(),
+        _ => path.to_owned(),
+    }
 }
 
 /// `TWW__SECTION__KEY=value` variables as `section.key` overrides.
@@ -1299,5 +1313,24 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("`staging`"), "{err}");
+    }
+
+    #[test]
+    fn relative_temporal_tls_path_variables_resolve_against_the_working_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        let relative = format!("target/config-test-ca-{}.pem", std::process::id());
+        std::fs::create_dir_all(cwd.join("target")).unwrap();
+        std::fs::write(cwd.join(&relative), "CWD CA").unwrap();
+        let settings = load(
+            &write_config(&dir, MINIMAL),
+            &env(&[("TEMPORAL_TLS_SERVER_CA_CERT_PATH", &relative)]),
+        );
+        let _ = std::fs::remove_file(cwd.join(&relative));
+        let settings = settings.unwrap();
+        assert_eq!(
+            tls_settings(&settings).server_ca_cert.as_deref(),
+            Some(&b"CWD CA"[..])
+        );
     }
 }
