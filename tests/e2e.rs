@@ -623,3 +623,37 @@ fn health_file_is_fresh_while_polling_and_gone_after_shutdown() {
         after
     );
 }
+
+#[test]
+fn worker_identifies_itself_in_history_as_temporal_wasm_worker() {
+    let client = client();
+    let id = workflow_id("identity");
+    let outcomes = client.execute(&json!([{"id": id, "type": "Hello", "args": []}]));
+    assert_eq!(outcomes[0]["status"], "completed");
+    let history: Value = serde_json::from_str(&temporal(
+        &client.address,
+        &["workflow", "show", "--workflow-id", &id, "--output", "json"],
+    ))
+    .expect("history JSON");
+    let completed = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|event| event.get("workflowTaskCompletedEventAttributes"))
+        .expect("a completed workflow task");
+    assert_eq!(
+        completed["sdkMetadata"]["sdkName"], "temporal-wasm-worker",
+        "{completed}"
+    );
+    assert_eq!(
+        completed["sdkMetadata"]["sdkVersion"],
+        env!("CARGO_PKG_VERSION"),
+        "{completed}"
+    );
+    let identity = completed["identity"].as_str().unwrap();
+    assert!(identity.starts_with("temporal-wasm-worker@"), "{identity}");
+    let (_, pid) = identity.rsplit_once(':').expect("host:pid");
+    assert!(pid.parse::<u32>().is_ok(), "{identity}");
+    let build_id = completed["workerVersion"]["buildId"].as_str().unwrap();
+    assert!(build_id.starts_with("wasm-"), "{completed}");
+}
