@@ -176,14 +176,20 @@ mod tests {
         assert!(matches!(outcome, CacheOutcome::Rebuilt(reason) if reason.contains("shorter")));
     }
 
+    /// An engine with different compiler settings, and its view of the same cache folder.
+    fn other_engine(dir: &tempfile::TempDir) -> (Engine, ModuleCache) {
+        let mut config = wasmtime::Config::new();
+        config.epoch_interruption(true);
+        let engine = Engine::new(&config).unwrap();
+        let cache = ModuleCache::open(&dir.path().join("cache"), &engine).unwrap();
+        (engine, cache)
+    }
+
     #[test]
     fn entry_from_an_incompatible_engine_is_not_used() {
         let (dir, engine, cache, wasm, digest) = setup();
         cache.load_or_compile(&engine, &wasm, &digest).unwrap();
-        let mut config = wasmtime::Config::new();
-        config.epoch_interruption(true);
-        let other_engine = Engine::new(&config).unwrap();
-        let other = ModuleCache::open(&dir.path().join("cache"), &other_engine).unwrap();
+        let (other_engine, other) = other_engine(&dir);
         assert_ne!(other.entry_path(&digest), cache.entry_path(&digest));
         let (_, outcome) = other
             .load_or_compile(&other_engine, &wasm, &digest)
@@ -197,10 +203,7 @@ mod tests {
         // but wasmtime's own header check refuses it.
         let (dir, engine, cache, wasm, digest) = setup();
         cache.load_or_compile(&engine, &wasm, &digest).unwrap();
-        let mut config = wasmtime::Config::new();
-        config.epoch_interruption(true);
-        let other_engine = Engine::new(&config).unwrap();
-        let other = ModuleCache::open(&dir.path().join("cache"), &other_engine).unwrap();
+        let (other_engine, other) = other_engine(&dir);
         std::fs::copy(cache.entry_path(&digest), other.entry_path(&digest)).unwrap();
         let (_, outcome) = other
             .load_or_compile(&other_engine, &wasm, &digest)

@@ -76,11 +76,17 @@ fn fixtures() -> Vec<(&'static str, String, &'static str)> {
 }
 
 /// Writes the fixtures and a config for `task_queue` at `address` into a fresh folder.
-fn worker_config(address: &str, task_queue: &str) -> (String, tempfile::TempDir) {
+/// `worker_keys` go into the `[worker]` table; `extra` is appended (more tables).
+fn worker_config(
+    address: &str,
+    task_queue: &str,
+    worker_keys: &str,
+    extra: &str,
+) -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = format!(
         "[temporal]\naddress = \"{address}\"\nnamespace = \"default\"\ntask_queue = \"{task_queue}\"\n\n\
-         [worker]\nshutdown_timeout_secs = 10\n\n"
+         [worker]\nshutdown_timeout_secs = 10\n{worker_keys}\n\n{extra}\n\n"
     );
     for (workflow_type, wat, extra) in fixtures() {
         let file = format!("{}.wat", workflow_type.to_lowercase());
@@ -97,19 +103,37 @@ fn shared_worker() -> &'static (WorkerProcess, PythonClient) {
     static WORKER: OnceLock<(WorkerProcess, PythonClient)> = OnceLock::new();
     WORKER.get_or_init(|| {
         let server = TemporalServer::shared();
-        let (config, dir) = worker_config(&server.address, TASK_QUEUE);
-        let worker = WorkerProcess::start(&config, dir, &[]);
-        assert!(
-            worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-            "worker did not start polling:\n{}",
-            worker.log()
-        );
+        let (config, dir) = worker_config(&server.address, TASK_QUEUE, "", "");
         let client = PythonClient {
             address: server.address.clone(),
             task_queue: TASK_QUEUE.to_owned(),
         };
-        (worker, client)
+        (start_polling(&config, dir), client)
     })
+}
+
+/// Starts the worker binary and waits until it polls.
+fn start_polling(config: &str, dir: tempfile::TempDir) -> WorkerProcess {
+    let worker = WorkerProcess::start(config, dir, &[]);
+    assert!(
+        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
+        "worker did not start polling:\n{}",
+        worker.log()
+    );
+    worker
+}
+
+/// A worker of its own on the shared server, with its own task queue, for tests that change
+/// its configuration or stop it.
+fn dedicated_worker(name: &str, worker_keys: &str, extra: &str) -> (WorkerProcess, PythonClient) {
+    let server = TemporalServer::shared();
+    let task_queue = format!("{name}-{}", free_port());
+    let (config, dir) = worker_config(&server.address, &task_queue, worker_keys, extra);
+    let client = PythonClient {
+        address: server.address.clone(),
+        task_queue,
+    };
+    (start_polling(&config, dir), client)
 }
 
 fn client() -> &'static PythonClient {
@@ -365,19 +389,7 @@ fn guest_log_is_written_once_even_when_history_is_replayed() {
 
 #[test]
 fn sigterm_stops_polling_and_exits_zero() {
-    let server = TemporalServer::shared();
-    let task_queue = format!("sigterm-{}", free_port());
-    let (config, dir) = worker_config(&server.address, &task_queue);
-    let mut worker = WorkerProcess::start(&config, dir, &[]);
-    assert!(
-        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-        "{}",
-        worker.log()
-    );
-    let client = PythonClient {
-        address: server.address.clone(),
-        task_queue,
-    };
+    let (mut worker, client) = dedicated_worker("sigterm", "", "");
     let outcomes =
         client.execute(&json!([{"id": workflow_id("before-term"), "type": "Hello", "args": []}]));
     assert_eq!(outcomes[0]["result"], "Hello");
@@ -401,7 +413,7 @@ fn worker_keeps_retrying_an_unreachable_server_and_serves_once_it_is_up() {
     let port = free_port();
     let address = format!("127.0.0.1:{port}");
     let task_queue = "late-server".to_owned();
-    let (config, dir) = worker_config(&address, &task_queue);
+    let (config, dir) = worker_config(&address, &task_queue, "", "");
     let worker = WorkerProcess::start(&config, dir, &[]);
     assert!(
         worker.wait_for_log("cannot reach the Temporal server", Duration::from_secs(30)),
@@ -438,24 +450,15 @@ fn scrape(address: &str) -> String {
 
 #[test]
 fn prometheus_endpoint_serves_core_and_worker_metrics_after_runs() {
-    let server = TemporalServer::shared();
-    let task_queue = format!("metrics-{}", free_port());
     let metrics_address = format!("127.0.0.1:{}", free_port());
-    let (config, dir) = worker_config(&server.address, &task_queue);
-    let config = format!("{config}\n[metrics]\nprometheus_address = \"{metrics_address}\"\n");
-    let worker = WorkerProcess::start(&config, dir, &[]);
-    assert!(
-        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-        "{}",
-        worker.log()
+    let (worker, client) = dedicated_worker(
+        "metrics",
+        "",
+        &format!("[metrics]\nprometheus_address = \"{metrics_address}\""),
     );
     assert!(worker.log().contains(&format!(
         "serving Prometheus metrics on http://{metrics_address}/metrics"
     )));
-    let client = PythonClient {
-        address: server.address.clone(),
-        task_queue,
-    };
     let outcomes = client.execute(&json!([
         {"id": workflow_id("m-hello"), "type": "Hello", "args": []},
         {"id": workflow_id("m-fail"), "type": "Fail", "args": []},
@@ -527,22 +530,13 @@ fn prometheus_endpoint_serves_core_and_worker_metrics_after_runs() {
 
 #[test]
 fn json_log_format_writes_one_json_object_per_line() {
-    let server = TemporalServer::shared();
-    let task_queue = format!("json-logs-{}", free_port());
-    let (config, dir) = worker_config(&server.address, &task_queue);
-    let config = format!("{config}\n[logging]\nformat = \"json\"\nlevel = \"info\"\n");
     // The config's level applies only without RUST_LOG; the harness sets RUST_LOG, so this also
     // shows that RUST_LOG wins (guest=trace stays on).
-    let worker = WorkerProcess::start(&config, dir, &[]);
-    assert!(
-        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-        "{}",
-        worker.log()
+    let (worker, client) = dedicated_worker(
+        "json-logs",
+        "",
+        "[logging]\nformat = \"json\"\nlevel = \"info\"",
     );
-    let client = PythonClient {
-        address: server.address.clone(),
-        task_queue,
-    };
     let id = workflow_id("json-logs");
     let outcomes = client.execute(&json!([{"id": id, "type": "LogsThenCompletes", "args": []}]));
     assert_eq!(outcomes[0]["status"], "completed");
@@ -569,14 +563,8 @@ fn json_log_format_writes_one_json_object_per_line() {
 
 #[test]
 fn health_file_is_fresh_while_polling_and_gone_after_shutdown() {
-    let server = TemporalServer::shared();
-    let task_queue = format!("health-{}", free_port());
-    let (config, dir) = worker_config(&server.address, &task_queue);
-    let health_file = dir.path().join("worker.health");
-    let config = config.replace(
-        "[worker]\n",
-        &format!("[worker]\nhealth_file = \"{}\"\n", health_file.display()),
-    );
+    let (mut worker, _) = dedicated_worker("health", "health_file = \"worker.health\"", "");
+    let health_file = worker.dir().join("worker.health");
     let health = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_temporal-wasm-worker"))
             .args([
@@ -589,12 +577,6 @@ fn health_file_is_fresh_while_polling_and_gone_after_shutdown() {
             .output()
             .expect("run health")
     };
-    let mut worker = WorkerProcess::start(&config, dir, &[]);
-    assert!(
-        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-        "{}",
-        worker.log()
-    );
     let mut healthy = false;
     for _ in 0..50 {
         if health().status.success() {
