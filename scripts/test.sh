@@ -24,3 +24,8 @@ CARGO_TARGET_DIR="$repo_root/target/guest-rust" cargo test --locked --manifest-p
 
 echo "== tests" >&2
 cargo test --locked
+
+echo "== fault and load tests" >&2
+# Hundreds of workflows through a worker that is killed, stopped and has its bundles broken, and
+# a server restarted under it (tests/faults.rs); each test is bounded and cleans up after itself.
+cargo test --locked --test faults -- --ignored --test-threads=1

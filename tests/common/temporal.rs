@@ -96,6 +96,15 @@ pub struct TemporalServer {
     pub address: String,
     watchdog: Option<Child>,
     _dir: Option<tempfile::TempDir>,
+    /// How the server was started, to start it again after [`TemporalServer::stop`].
+    launch: Option<Launch>,
+}
+
+/// The command line and folder of a server this test process started.
+struct Launch {
+    args: Vec<String>,
+    dir: PathBuf,
+    starts: u32,
 }
 
 impl TemporalServer {
@@ -107,6 +116,7 @@ impl TemporalServer {
                 address,
                 watchdog: None,
                 _dir: None,
+                launch: None,
             },
             _ => TemporalServer::start_on(free_port()),
         })
@@ -114,9 +124,18 @@ impl TemporalServer {
 
     /// Starts a fresh in-memory dev server on `port`.
     pub fn start_on(port: u16) -> TemporalServer {
-        let cli = temporal_cli();
+        TemporalServer::launch(port, false)
+    }
+
+    /// Starts a fresh dev server on `port` that keeps its state in a SQLite file
+    /// (`--db-filename`), so [`TemporalServer::restart`] brings back every workflow.
+    pub fn start_persistent_on(port: u16) -> TemporalServer {
+        TemporalServer::launch(port, true)
+    }
+
+    fn launch(port: u16, persistent: bool) -> TemporalServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let args = [
+        let mut args = [
             "server",
             "start-dev",
             "--headless",
@@ -136,22 +155,65 @@ impl TemporalServer {
             free_port().to_string(),
         ])
         .collect::<Vec<_>>();
-        let log = dir.path().join("server.log");
-        let watchdog = spawn_watched(&cli, &args, &log, &dir.path().join("server.pid"), &[]);
-        let address = format!("127.0.0.1:{port}");
-        if !wait_for_port(&address, Duration::from_secs(60)) {
+        if persistent {
+            args.push("--db-filename".to_owned());
+            args.push(
+                dir.path()
+                    .join("temporal.db")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        let mut server = TemporalServer {
+            address: format!("127.0.0.1:{port}"),
+            watchdog: None,
+            launch: Some(Launch {
+                args,
+                dir: dir.path().to_owned(),
+                starts: 0,
+            }),
+            _dir: Some(dir),
+        };
+        server.spawn();
+        server
+    }
+
+    /// Starts the server process from its `Launch` and waits until it serves.
+    fn spawn(&mut self) {
+        let launch = self.launch.as_mut().expect("a server this test started");
+        launch.starts += 1;
+        let log = launch.dir.join(format!("server-{}.log", launch.starts));
+        let pid_file = launch.dir.join(format!("server-{}.pid", launch.starts));
+        self.watchdog = Some(spawn_watched(
+            &temporal_cli(),
+            &launch.args,
+            &log,
+            &pid_file,
+            &[],
+        ));
+        if !wait_for_port(&self.address, Duration::from_secs(60)) {
             panic!(
-                "the Temporal dev server did not start on {address}; its log:\n{}",
+                "the Temporal dev server did not start on {}; its log:\n{}",
+                self.address,
                 std::fs::read_to_string(&log).unwrap_or_default()
             );
         }
-        let server = TemporalServer {
-            address,
-            watchdog: Some(watchdog),
-            _dir: Some(dir),
-        };
-        server.wait_until_serving();
-        server
+        self.wait_until_serving();
+    }
+
+    /// Stops the server (SIGTERM, as an operator would) and waits until it has exited.
+    pub fn stop(&mut self) {
+        if let Some(mut watchdog) = self.watchdog.take() {
+            // The watchdog forwards TERM to the server and exits once the server has.
+            let _ = Command::new("kill").arg(watchdog.id().to_string()).status();
+            let _ = watchdog.wait();
+        }
+    }
+
+    /// Stops the server and starts it again on the same port and database file.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
     }
 
     /// Waits until the default namespace answers (the port opens before it is registered).
@@ -316,6 +378,16 @@ impl WorkerProcess {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// The worker process's own pid (not the watchdog's).
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Whether the worker process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.watchdog.try_wait(), Ok(None))
+    }
 }
 
 impl Drop for WorkerProcess {
@@ -374,6 +446,59 @@ impl PythonClient {
     /// Queries a workflow.
     pub fn query(&self, workflow_id: &str, query_type: &str) -> Value {
         self.call(&["query", workflow_id, query_type])
+    }
+}
+
+/// The workload script (`tests/support/workload.py`): hostile guests alongside healthy ones, and
+/// many workflows started and checked at once for the fault tests.
+pub struct Workload {
+    pub address: String,
+    pub task_queue: String,
+}
+
+impl Workload {
+    fn call(&self, args: &[&str]) -> Value {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/workload.py");
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        let output = Command::new(python)
+            .arg(script)
+            .args(["--address", &self.address, "--task-queue", &self.task_queue])
+            .args(args)
+            .output()
+            .expect("run the workload script");
+        assert!(
+            output.status.success(),
+            "workload.py {} failed: {}",
+            args.first().copied().unwrap_or_default(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("workload.py prints JSON")
+    }
+
+    /// Starts `hostile` then `healthy` workflows, waits for the healthy results, then for each
+    /// hostile workflow's first task failure or close (terminating it if still open).
+    pub fn alongside(&self, hostile: &Value, healthy: &Value) -> Value {
+        self.call(&["alongside", &hostile.to_string(), &healthy.to_string()])
+    }
+
+    /// Starts every workflow in `specs` without waiting for them.
+    pub fn start(&self, specs: &Value) {
+        let answer = self.call(&["start", &specs.to_string()]);
+        assert_eq!(
+            answer["started"].as_u64(),
+            specs.as_array().map(|specs| specs.len() as u64),
+            "{answer}"
+        );
+    }
+
+    /// Waits up to `timeout` in total for every workflow in `ids` and returns what each became,
+    /// with counts of its runs and of the history events that show how it got there.
+    pub fn outcomes(&self, ids: &[String], timeout: Duration) -> Vec<Value> {
+        let ids = serde_json::to_string(ids).expect("ids serialise");
+        match self.call(&["outcomes", &ids, &timeout.as_secs_f64().to_string()]) {
+            Value::Array(outcomes) => outcomes,
+            other => panic!("unexpected outcomes output {other}"),
+        }
     }
 }
 
