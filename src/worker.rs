@@ -334,6 +334,7 @@ fn connection_hint(error: &str, temporal: &TemporalSettings) -> Option<&'static 
         && (error.contains("CertificateRequired")
             || error.contains("broken pipe")
             || error.contains("connection closed")
+            || error.contains("operation was canceled")
             || error.contains("Connection reset"))
     {
         Some(

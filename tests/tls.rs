@@ -250,6 +250,7 @@ fn mtls_listener_refuses_a_worker_without_a_client_certificate() {
             "received fatal alert: CertificateRequired",
             "stream closed because of a broken pipe",
             "connection closed",
+            "operation was canceled",
             "Connection reset by peer",
         ]
         .iter()
