@@ -29,3 +29,10 @@ echo "== fault and load tests" >&2
 # Hundreds of workflows through a worker that is killed, stopped and has its bundles broken, and
 # a server restarted under it (tests/faults.rs); each test is bounded and cleans up after itself.
 cargo test --locked --test faults -- --ignored --test-threads=1
+
+echo "== benchmark smoke runs" >&2
+# Each benchmark once, in the debug build and with a tiny N, so none can rot; no timing claims.
+# The real numbers come from the full runs in bench/README.md.
+cargo test --locked --bench host_path --bench floor_worker
+"$PYTHON" bench/e2e.py --smoke
+"$PYTHON" bench/startup.py --smoke

@@ -72,6 +72,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Every run ends with an error value that unwinds the guest at `complete`; with
+    // RUST_BACKTRACE set, each one would also capture a native backtrace (5-20 µs per run, see
+    // bench/README.md). Library backtraces are off unless the operator asks for them;
+    // RUST_BACKTRACE still governs panics.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        // SAFETY: first statement of main, before any thread exists.
+        unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run { config } => run(&config),
