@@ -401,6 +401,29 @@ impl Drop for WorkerProcess {
     }
 }
 
+/// Runs `tests/support/<script>` with the Python that has the SDK (`PYTHON`, else `python3`)
+/// against `address` and `task_queue`, and returns the JSON it prints.
+fn run_support_script(script: &str, address: &str, task_queue: &str, args: &[&str]) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/support")
+        .join(script);
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let output = Command::new(python)
+        .arg(path)
+        .args(["--address", address, "--task-queue", task_queue])
+        .args(args)
+        .output()
+        .unwrap_or_else(|err| panic!("run {script}: {err}"));
+    assert!(
+        output.status.success(),
+        "{script} {} failed: {}",
+        args.first().copied().unwrap_or_default(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|err| panic!("{script} prints JSON: {err}"))
+}
+
 /// The Python SDK client script (`tests/support/client.py`).
 pub struct PythonClient {
     pub address: String,
@@ -409,20 +432,7 @@ pub struct PythonClient {
 
 impl PythonClient {
     fn call(&self, args: &[&str]) -> Value {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/client.py");
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let output = Command::new(python)
-            .arg(script)
-            .args(["--address", &self.address, "--task-queue", &self.task_queue])
-            .args(args)
-            .output()
-            .expect("run the Python client");
-        assert!(
-            output.status.success(),
-            "client.py {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("client.py prints JSON")
+        run_support_script("client.py", &self.address, &self.task_queue, args)
     }
 
     /// Starts every workflow in `specs` concurrently and returns their outcomes, in order.
@@ -458,21 +468,7 @@ pub struct Workload {
 
 impl Workload {
     fn call(&self, args: &[&str]) -> Value {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/workload.py");
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        let output = Command::new(python)
-            .arg(script)
-            .args(["--address", &self.address, "--task-queue", &self.task_queue])
-            .args(args)
-            .output()
-            .expect("run the workload script");
-        assert!(
-            output.status.success(),
-            "workload.py {} failed: {}",
-            args.first().copied().unwrap_or_default(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("workload.py prints JSON")
+        run_support_script("workload.py", &self.address, &self.task_queue, args)
     }
 
     /// Starts `hostile` then `healthy` workflows, waits for the healthy results, then for each
