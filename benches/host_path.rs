@@ -26,14 +26,16 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion};
 use temporal_wasm_worker::abi;
-use temporal_wasm_worker::activation::{ActivationHandler, terminal_command};
-use temporal_wasm_worker::bundle::{Bundle, BundleRegistry};
-use temporal_wasm_worker::config::{GuestBugPolicy, WorkflowSettings};
 use temporal_wasm_worker::convert::{self, WorkerContext};
-use temporal_wasm_worker::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::host_functions::{self, LogContext};
 use temporal_wasm_worker::metrics::WorkerMetrics;
-use temporal_wasm_worker::workflow_run::{self, RunLimits};
+use temporal_wasm_worker::sandbox::BundleSpec;
+use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::InstanceLimits;
+use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
+use temporal_wasm_worker::sandbox::host::{self, LogContext};
+use temporal_wasm_worker::sandbox::instance;
+use temporal_wasm_worker::sandbox::{Bundle, BundleRegistry};
+use temporal_wasm_worker::temporal::activation::{ActivationHandler, terminal_command};
 use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, WorkflowActivation, WorkflowActivationJob,
     workflow_activation_job::Variant as Job,
@@ -46,7 +48,7 @@ use temporalio_common::protos::temporal::api::common::v1::Payload;
 use wasmtime::{InstancePre, Linker, Module, Store};
 
 /// The worker's defaults (`workflow_defaults`): 2 s deadline, 64 MiB memory cap.
-const LIMITS: RunLimits = RunLimits {
+const LIMITS: InstanceLimits = InstanceLimits {
     deadline: Duration::from_secs(2),
     memory_limit_bytes: 64 << 20,
 };
@@ -158,7 +160,7 @@ fn host_path(
     };
     let info = convert::info_from_initialize(&mut init, &run_id, context);
     let info_json: Arc<[u8]> = abi::encode_info(&info).into();
-    let outcome = workflow_run::execute(bundle, info_json, log.clone());
+    let outcome = instance::execute(bundle, info_json, log.clone());
     match terminal_command(bundle, &log, outcome) {
         Ok(command) => WorkflowActivationCompletion::from_cmd(run_id, command),
         Err(failure) => WorkflowActivationCompletion::fail(run_id, *failure, None),
@@ -228,8 +230,8 @@ struct Setup {
     floor: Floor,
 }
 
-fn workflow_settings(workflow_type: &str, module_path: PathBuf) -> WorkflowSettings {
-    WorkflowSettings {
+fn workflow_settings(workflow_type: &str, module_path: PathBuf) -> BundleSpec {
+    BundleSpec {
         workflow_type: workflow_type.to_owned(),
         module_path,
         limits: LIMITS,
@@ -254,7 +256,7 @@ impl Setup {
             instance_slots: slots,
         })
         .expect("engine");
-        let linker = host_functions::linker(engine.engine()).expect("linker");
+        let linker = host::linker(engine.engine()).expect("linker");
         let guest = Bundle::load(
             &engine,
             &linker,
@@ -355,7 +357,7 @@ fn handler_benchmark(criterion: &mut Criterion, setup: &Setup) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("greet.wat");
     std::fs::write(&path, ECHO_FIRST_PARAM).expect("write the guest");
-    let linker = host_functions::linker(setup.engine.engine()).expect("linker");
+    let linker = host::linker(setup.engine.engine()).expect("linker");
     let registry = BundleRegistry::load(
         &setup.engine,
         &linker,

@@ -24,7 +24,9 @@ use temporalio_common::envconfig::{
     load_client_config_profile,
 };
 
-use crate::workflow_run::RunLimits;
+use crate::sandbox::BundleSpec;
+use crate::sandbox::GuestBugPolicy;
+use crate::sandbox::InstanceLimits;
 
 /// Prefix of the per-key environment overrides (`TWW__TEMPORAL__ADDRESS`).
 pub const ENV_PREFIX: &str = "TWW";
@@ -83,18 +85,6 @@ pub enum ConfigError {
         /// What is wrong with it.
         problem: String,
     },
-}
-
-/// What a guest bug does to the workflow.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GuestBugPolicy {
-    /// Fail the workflow task: Temporal retries it and the workflow stays open (the SDK
-    /// convention for panics). A fixed bundle deployed later lets the workflow complete.
-    #[default]
-    FailTask,
-    /// Fail the workflow execution, non-retryably, with the bug as the failure.
-    FailWorkflow,
 }
 
 /// A secret string that never prints.
@@ -183,19 +173,6 @@ pub struct WorkerSettings {
     pub shutdown_timeout: Duration,
 }
 
-/// One registered workflow type.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkflowSettings {
-    /// Workflow type name, exactly as clients start it.
-    pub workflow_type: String,
-    /// Bundle file, resolved against the config file's folder.
-    pub module_path: PathBuf,
-    /// Per-run caps.
-    pub limits: RunLimits,
-    /// What a guest bug does.
-    pub on_guest_bug: GuestBugPolicy,
-}
-
 /// How the worker logs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -230,7 +207,7 @@ pub struct Settings {
     /// Log format and level.
     pub logging: LoggingSettings,
     /// Registered workflows, sorted by type.
-    pub workflows: Vec<WorkflowSettings>,
+    pub workflows: Vec<BundleSpec>,
 }
 
 #[derive(Deserialize)]
@@ -459,9 +436,9 @@ fn validate(
         if workflow.module.as_os_str().is_empty() {
             return Err(value_error(&key("module"), "must name a .wasm file".into()));
         }
-        workflows.push(WorkflowSettings {
+        workflows.push(BundleSpec {
             module_path: config_dir.join(&workflow.module),
-            limits: RunLimits {
+            limits: InstanceLimits {
                 deadline: Duration::from_millis(deadline_ms),
                 memory_limit_bytes: u64::from(memory_mib) * 1024 * 1024,
             },

@@ -14,13 +14,15 @@ use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Var
 use temporalio_common::protos::temporal::api::common::v1::Payload;
 
 use crate::abi;
-use crate::activation::terminal_command;
-use crate::bundle::{Bundle, BundleError};
-use crate::config::{GuestBugPolicy, WorkflowSettings};
 use crate::convert::{self, WorkerContext};
-use crate::engine::{EngineCapacity, EngineError, WasmEngine};
-use crate::host_functions::{self, LogContext};
-use crate::workflow_run::{self, RunLimits};
+use crate::sandbox::BundleSpec;
+use crate::sandbox::GuestBugPolicy;
+use crate::sandbox::InstanceLimits;
+use crate::sandbox::engine::{EngineCapacity, EngineError, WasmEngine};
+use crate::sandbox::host::{self, LogContext};
+use crate::sandbox::instance;
+use crate::sandbox::{Bundle, BundleError};
+use crate::temporal::activation::terminal_command;
 
 /// Namespace and task queue reported in `workflow_info` by `exec`, which has neither.
 pub const EXEC_CONTEXT: &str = "exec";
@@ -35,7 +37,7 @@ pub struct ExecRequest {
     /// Start arguments, each a JSON text sent as a `json/plain` payload.
     pub inputs: Vec<String>,
     /// Per-run caps, as a worker would apply them.
-    pub limits: RunLimits,
+    pub limits: InstanceLimits,
 }
 
 /// How the run ended, in the terms a Temporal client would see.
@@ -102,9 +104,9 @@ pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 })?;
-    let linker = host_functions::linker(engine.engine())
-        .map_err(|err| ExecError::Linker(format!("{err:#}")))?;
-    let settings = WorkflowSettings {
+    let linker =
+        host::linker(engine.engine()).map_err(|err| ExecError::Linker(format!("{err:#}")))?;
+    let settings = BundleSpec {
         workflow_type: request.workflow_type.clone(),
         module_path: request.module_path.clone(),
         limits: request.limits,
@@ -132,7 +134,7 @@ pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
         run_id,
         replaying: false,
     };
-    let outcome = workflow_run::execute(&bundle, Arc::from(abi::encode_info(&info)), log.clone());
+    let outcome = instance::execute(&bundle, Arc::from(abi::encode_info(&info)), log.clone());
     Ok(match terminal_command(&bundle, &log, outcome) {
         Ok(Command::CompleteWorkflowExecution(complete)) => {
             ExecReport::Completed(complete.result.map_or(Value::Null, payload_for_display))

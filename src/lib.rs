@@ -1,41 +1,41 @@
 //! # temporal-wasm-worker
 //!
 //! A Temporal worker that runs workflows compiled to WebAssembly. Operators register one bundle
-//! per workflow type in a TOML file; workflow authors write against ABI v0 (JSON over linear
+//! per workflow type in a TOML file; workflow authors write against the ABI (JSON over linear
 //! memory, see `proto-notes/`) in any language and never link a Temporal SDK.
 //!
-//! ## How a workflow task flows through the crate
+//! ## Three worlds and one bridge
 //!
-//! 1. [`config`] reads the TOML file and environment into typed [`config::Settings`].
-//! 2. [`bundle`] compiles and validates every bundle once, on one [`engine::WasmEngine`], and
-//!    pre-links it against the [`host_functions`].
-//! 3. [`worker`] connects to Temporal through the core SDK and polls workflow activations.
-//! 4. [`activation`] turns each activation into a completion: it builds the guest's `info` with
-//!    [`convert`] (protos → [`abi`] JSON types), runs the bundle once with [`workflow_run`] on a
-//!    blocking thread, and maps how the guest ended — or its [`guest_bug`] — to a command.
-//! 5. [`shutdown`] lets SIGINT/SIGTERM stop polling while in-flight runs finish; [`metrics`]
-//!    and [`health`] tell operators how it is going.
+//! ```text
+//!   temporal ──► convert ──► abi ◄── sandbox
+//!   (core SDK,   (protos ↔    (the ABI's   (wasmtime: engine, bundles,
+//!    protos)      JSON)        JSON types)   instances, host functions)
+//! ```
 //!
-//! [`exec`] runs a bundle once without a server through the same path, for workflow authors.
+//! - [`abi`] is the wire shape of every host call's JSON, and knows neither protos nor wasmtime.
+//! - [`sandbox`] runs guests: it compiles and validates bundles, makes instances, and implements
+//!   the host functions in terms of [`abi`] types.
+//! - [`convert`] is the only bridge between Temporal's protos and [`abi`] types.
+//! - [`temporal`] is the core SDK worker: it polls activations and turns their jobs into
+//!   commands, reaching wasmtime only through the sandbox's instance type.
 //!
-//! Three worlds stay apart: Temporal protos live in `worker`/`activation`, the ABI's JSON in
-//! `abi`, wasmtime in `engine`/`bundle`/`host_functions`/`workflow_run`; `convert` is the only
-//! bridge between protos and JSON.
+//! Arrows are the only allowed dependencies: `sandbox` never sees a proto, `convert` never sees
+//! wasmtime, and `abi` depends on nothing of ours.
+//!
+//! ## Around them
+//!
+//! [`config`] reads the TOML file and environment into typed settings once, at start-up;
+//! [`shutdown`] turns SIGINT/SIGTERM into a graceful stop; [`metrics`], [`health`] and
+//! [`telemetry`] tell operators how it is going; [`exec`] runs a bundle once without a server,
+//! through the same path, for workflow authors.
 
 pub mod abi;
-pub mod activation;
-pub mod bundle;
 pub mod config;
 pub mod convert;
-pub mod engine;
 pub mod exec;
-pub mod guest_bug;
-pub mod guest_memory;
 pub mod health;
-pub mod host_functions;
 pub mod metrics;
-pub mod module_cache;
+pub mod sandbox;
 pub mod shutdown;
 pub mod telemetry;
-pub mod worker;
-pub mod workflow_run;
+pub mod temporal;

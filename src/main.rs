@@ -9,12 +9,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use temporal_wasm_worker::bundle::BundleRegistry;
 use temporal_wasm_worker::config::{self, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT_MIB, Settings};
 use temporal_wasm_worker::exec::{self, ExecRequest};
+use temporal_wasm_worker::sandbox::BundleRegistry;
+use temporal_wasm_worker::sandbox::InstanceLimits;
+use temporal_wasm_worker::sandbox::engine::EngineCapacity;
 use temporal_wasm_worker::shutdown::Shutdown;
-use temporal_wasm_worker::workflow_run::RunLimits;
-use temporal_wasm_worker::{health, telemetry, worker};
+use temporal_wasm_worker::temporal::worker;
+use temporal_wasm_worker::{health, telemetry};
 
 /// Runs Temporal workflows compiled to WebAssembly.
 #[derive(Parser)]
@@ -104,7 +106,7 @@ fn main() -> ExitCode {
                 module_path: module,
                 workflow_type,
                 inputs,
-                limits: RunLimits {
+                limits: InstanceLimits {
                     deadline: Duration::from_millis(deadline_ms),
                     memory_limit_bytes: u64::from(memory_limit_mib) << 20,
                 },
@@ -124,7 +126,13 @@ fn load(config_path: &std::path::Path) -> anyhow::Result<(Settings, BundleRegist
     let env: Vec<(String, String)> = std::env::vars().collect();
     let settings = config::load(config_path, &env)?;
     telemetry::init(Some(&settings.logging));
-    let bundles = BundleRegistry::from_settings(&settings)?;
+    let bundles = BundleRegistry::create(
+        EngineCapacity {
+            instance_slots: settings.worker.max_concurrent_runs,
+        },
+        settings.worker.module_cache_dir.as_deref(),
+        &settings.workflows,
+    )?;
     Ok((settings, bundles))
 }
 

@@ -21,7 +21,21 @@ use temporalio_common::telemetry::metrics::{
     MetricParameters, MetricValue, NewAttributes, NoOpCoreMeter,
 };
 
-use crate::bundle::BundleRegistry;
+use temporalio_common::telemetry::{
+    HistogramBucketOverrides, PrometheusExporterOptions, start_prometheus_metric_exporter,
+};
+
+use crate::sandbox::BundleRegistry;
+
+/// The Prometheus endpoint could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot serve metrics on {address}: {reason}")]
+pub struct MetricsEndpointError {
+    /// The configured address.
+    pub address: std::net::SocketAddr,
+    /// Why (often: the port is taken).
+    pub reason: String,
+}
 
 /// How a run ended, as the `outcome` label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,4 +184,36 @@ impl Drop for InFlight<'_> {
         let now = self.metrics.in_flight_count.fetch_sub(1, Ordering::Relaxed) - 1;
         self.metrics.in_flight.record(now, &MetricAttributes::Empty);
     }
+}
+
+/// Serves Prometheus metrics on `address`; returns the meter core and the worker record into.
+pub fn start_metrics_endpoint(
+    address: std::net::SocketAddr,
+) -> Result<Arc<dyn CoreMeter>, MetricsEndpointError> {
+    // Runs take micro- to milliseconds: seconds as f64 with fine buckets, not whole milliseconds.
+    let run_buckets = vec![
+        0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+        0.5, 1.0, 2.5, 5.0, 10.0,
+    ];
+    let overrides = HistogramBucketOverrides {
+        overrides: [
+            ("wasm_workflow_run_duration".to_owned(), run_buckets.clone()),
+            ("wasm_bundle_load_duration".to_owned(), run_buckets),
+        ]
+        .into(),
+    };
+    let options = PrometheusExporterOptions::builder()
+        .socket_addr(address)
+        .use_seconds_for_durations(true)
+        .histogram_bucket_overrides(overrides)
+        .build();
+    let server = start_prometheus_metric_exporter(options).map_err(|err| MetricsEndpointError {
+        address,
+        reason: format!("{err:#}"),
+    })?;
+    tracing::info!(
+        "serving Prometheus metrics on http://{}/metrics",
+        server.bound_addr
+    );
+    Ok(server.meter)
 }

@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use common::wat::completes_with;
 use common::{Fixtures, TEST_LIMITS, settings};
-use temporal_wasm_worker::activation::{ActivationHandler, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE};
-use temporal_wasm_worker::bundle::BundleRegistry;
 use temporal_wasm_worker::convert::WorkerContext;
-use temporal_wasm_worker::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::host_functions;
 use temporal_wasm_worker::metrics::WorkerMetrics;
+use temporal_wasm_worker::sandbox::BundleRegistry;
+use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
+use temporal_wasm_worker::sandbox::host;
+use temporal_wasm_worker::temporal::activation::{
+    ActivationHandler, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE,
+};
 use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, QueryWorkflow, RemoveFromCache, SignalWorkflow, WorkflowActivation,
     WorkflowActivationJob, workflow_activation_job::Variant as Job,
@@ -27,7 +29,7 @@ fn handler() -> (Fixtures, ActivationHandler) {
     let fixtures = Fixtures::new();
     let path = fixtures.write("hello.wat", completes_with("[]"));
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 2 }).unwrap();
-    let linker = host_functions::linker(engine.engine()).unwrap();
+    let linker = host::linker(engine.engine()).unwrap();
     let bundles = BundleRegistry::load(
         &engine,
         &linker,

@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use temporal_wasm_worker::config::{self, GuestBugPolicy};
+use temporal_wasm_worker::config;
+use temporal_wasm_worker::sandbox::GuestBugPolicy;
 
 fn repo_file(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))

@@ -17,10 +17,10 @@ use proptest::test_runner::FileFailurePersistence;
 use serde_json::Value;
 
 use temporal_wasm_worker::abi::{self, Base64Bytes, DecodeError, Failure, Payload};
-use temporal_wasm_worker::bundle::Bundle;
-use temporal_wasm_worker::guest_bug::GuestBug;
-use temporal_wasm_worker::guest_memory::{self, OutOfBounds};
-use temporal_wasm_worker::workflow_run::{self, GuestOutcome};
+use temporal_wasm_worker::sandbox::Bundle;
+use temporal_wasm_worker::sandbox::GuestBug;
+use temporal_wasm_worker::sandbox::guest_memory::{self, OutOfBounds};
+use temporal_wasm_worker::sandbox::instance::{self, GuestOutcome};
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 256;
@@ -614,7 +614,7 @@ proptest! {
     #[test]
     fn host_calls_on_arbitrary_ranges_do_what_the_abi_model_says(call in arb_host_call()) {
         let info = info_for(call);
-        let outcome = workflow_run::execute(
+        let outcome = instance::execute(
             dispatching_bundle(),
             Arc::from(info.as_slice()),
             common::log_context(false),

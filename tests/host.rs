@@ -7,11 +7,12 @@ use std::time::Duration;
 use common::wat::{self, completes_with, data, fails_with, module};
 use common::{TEST_LIMITS, json_payload, load, load_with_limits, run, run_logged};
 use temporal_wasm_worker::abi;
-use temporal_wasm_worker::activation::{GUEST_BUG_FAILURE_TYPE, terminal_command};
-use temporal_wasm_worker::config::GuestBugPolicy;
 use temporal_wasm_worker::convert::UNSPECIFIED_FAILURE_TYPE;
-use temporal_wasm_worker::guest_bug::GuestBug;
-use temporal_wasm_worker::workflow_run::{GuestOutcome, RunLimits};
+use temporal_wasm_worker::sandbox::GuestBug;
+use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::InstanceLimits;
+use temporal_wasm_worker::sandbox::instance::GuestOutcome;
+use temporal_wasm_worker::temporal::activation::{GUEST_BUG_FAILURE_TYPE, terminal_command};
 use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
 use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
 
@@ -195,7 +196,7 @@ fn trap_in_start_function_is_a_guest_bug() {
 
 #[test]
 fn infinite_loop_is_interrupted_at_the_deadline() {
-    let limits = RunLimits {
+    let limits = InstanceLimits {
         deadline: Duration::from_millis(100),
         ..TEST_LIMITS
     };
@@ -212,7 +213,7 @@ fn infinite_loop_is_interrupted_at_the_deadline() {
 
 #[test]
 fn loop_in_start_function_is_interrupted_at_the_deadline() {
-    let limits = RunLimits {
+    let limits = InstanceLimits {
         deadline: Duration::from_millis(50),
         ..TEST_LIMITS
     };
@@ -229,7 +230,7 @@ fn loop_in_start_function_is_interrupted_at_the_deadline() {
 
 #[test]
 fn growing_memory_over_the_cap_is_a_guest_bug() {
-    let limits = RunLimits {
+    let limits = InstanceLimits {
         memory_limit_bytes: 2 << 20,
         ..TEST_LIMITS
     };

@@ -1,5 +1,5 @@
 //! The floor worker of the end-to-end benchmark (`bench/e2e.py`): the worker loop of
-//! `src/worker.rs` — same core SDK, same connection, same `WorkerConfig`, same poll → spawn →
+//! `src/temporal/worker.rs` — same core SDK, same connection, same `WorkerConfig`, same poll → spawn →
 //! complete loop and shutdown — but every `InitializeWorkflow` is answered with a fixed
 //! `CompleteWorkflowExecution` and no WASM runs. Whatever the real worker costs above this is
 //! the wasm layer's.

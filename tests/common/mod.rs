@@ -11,15 +11,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use temporal_wasm_worker::abi;
-use temporal_wasm_worker::bundle::{Bundle, BundleError};
-use temporal_wasm_worker::config::{GuestBugPolicy, WorkflowSettings};
-use temporal_wasm_worker::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::guest_bug::GuestBug;
-use temporal_wasm_worker::host_functions::{self, LogContext};
-use temporal_wasm_worker::workflow_run::{self, GuestOutcome, RunLimits};
+use temporal_wasm_worker::sandbox::BundleSpec;
+use temporal_wasm_worker::sandbox::GuestBug;
+use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::InstanceLimits;
+use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
+use temporal_wasm_worker::sandbox::host::{self, LogContext};
+use temporal_wasm_worker::sandbox::instance::{self, GuestOutcome};
+use temporal_wasm_worker::sandbox::{Bundle, BundleError};
 
 /// Limits generous enough for every fixture.
-pub const TEST_LIMITS: RunLimits = RunLimits {
+pub const TEST_LIMITS: InstanceLimits = InstanceLimits {
     deadline: Duration::from_secs(5),
     memory_limit_bytes: 16 << 20,
 };
@@ -48,8 +50,8 @@ impl Fixtures {
     }
 }
 
-pub fn settings(workflow_type: &str, module_path: PathBuf, limits: RunLimits) -> WorkflowSettings {
-    WorkflowSettings {
+pub fn settings(workflow_type: &str, module_path: PathBuf, limits: InstanceLimits) -> BundleSpec {
+    BundleSpec {
         workflow_type: workflow_type.to_owned(),
         module_path,
         limits,
@@ -60,13 +62,13 @@ pub fn settings(workflow_type: &str, module_path: PathBuf, limits: RunLimits) ->
 /// Loads a bundle from WAT text with the given limits and policy.
 pub fn try_load_with(
     wat: &str,
-    limits: RunLimits,
+    limits: InstanceLimits,
     on_guest_bug: GuestBugPolicy,
 ) -> Result<(Fixtures, Bundle), BundleError> {
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wat", wat);
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 4 }).expect("engine");
-    let linker = host_functions::linker(engine.engine()).expect("linker");
+    let linker = host::linker(engine.engine()).expect("linker");
     let mut settings = settings("Test", path, limits);
     settings.on_guest_bug = on_guest_bug;
     let bundle = Bundle::load(&engine, &linker, &settings, None)?;
@@ -77,7 +79,7 @@ pub fn load(wat: &str) -> (Fixtures, Bundle) {
     try_load_with(wat, TEST_LIMITS, GuestBugPolicy::FailTask).expect("bundle loads")
 }
 
-pub fn load_with_limits(wat: &str, limits: RunLimits) -> (Fixtures, Bundle) {
+pub fn load_with_limits(wat: &str, limits: InstanceLimits) -> (Fixtures, Bundle) {
     try_load_with(wat, limits, GuestBugPolicy::FailTask).expect("bundle loads")
 }
 
@@ -85,7 +87,7 @@ pub fn bundle_error(wat: impl AsRef<[u8]>) -> String {
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wasm", wat);
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 }).expect("engine");
-    let linker = host_functions::linker(engine.engine()).expect("linker");
+    let linker = host::linker(engine.engine()).expect("linker");
     Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS), None)
         .expect_err("bundle must be refused")
         .to_string()
@@ -150,7 +152,7 @@ pub fn run_logged(
         .finish();
     let info_json: Arc<[u8]> = abi::encode_info(&info(params)).into();
     let outcome = tracing::subscriber::with_default(subscriber, || {
-        workflow_run::execute(bundle, info_json, log_context(replaying))
+        instance::execute(bundle, info_json, log_context(replaying))
     });
     let logs = String::from_utf8_lossy(&captured.lock().unwrap()).into_owned();
     (outcome, logs)

@@ -6,24 +6,14 @@
 //! keep an instance alive across activations; nothing outside it creates stores or instances.
 
 use std::sync::Arc;
-use std::time::Duration;
-
 use wasmtime::{Store, Trap, WasmBacktrace};
 
 use crate::abi;
-use crate::bundle::Bundle;
-use crate::engine::WasmEngine;
-use crate::guest_bug::GuestBug;
-use crate::host_functions::{LogContext, MemoryLimitHit, RunEnd, RunEnded, RunState};
-
-/// The per-run resource caps of a bundle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunLimits {
-    /// Wall-clock time a run may take before it is interrupted (epoch granularity).
-    pub deadline: Duration,
-    /// Most linear memory the guest may have, in bytes.
-    pub memory_limit_bytes: u64,
-}
+use crate::sandbox::Bundle;
+use crate::sandbox::GuestBug;
+use crate::sandbox::InstanceLimits;
+use crate::sandbox::engine::WasmEngine;
+use crate::sandbox::host::{InstanceState, LogContext, MemoryLimitHit, RunEnd, RunEnded};
 
 /// How a guest ended its workflow, in ABI terms (`convert` maps it to a command).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +34,7 @@ pub fn execute(
 ) -> Result<GuestOutcome, GuestBug> {
     let limits = bundle.limits();
     let instance_pre = bundle.instance_pre();
-    let state = RunState::new(
+    let state = InstanceState::new(
         info_json,
         bundle.memory_export(),
         log,
@@ -71,8 +61,8 @@ pub fn execute(
 /// trap.
 fn outcome_of_unwind(
     error: wasmtime::Error,
-    state: &mut RunState,
-    limits: RunLimits,
+    state: &mut InstanceState,
+    limits: InstanceLimits,
 ) -> Result<GuestOutcome, GuestBug> {
     if error.is::<RunEnded>() {
         return match state.take_ending() {
@@ -97,7 +87,7 @@ fn outcome_of_unwind(
     Err(trap_bug(&error, state))
 }
 
-fn trap_bug(error: &wasmtime::Error, state: &RunState) -> GuestBug {
+fn trap_bug(error: &wasmtime::Error, state: &InstanceState) -> GuestBug {
     let message = match error.downcast_ref::<Trap>() {
         Some(trap) => trap.to_string(),
         None => format!("wasm trap: {}", error.root_cause()),

@@ -6,9 +6,23 @@
 
 use std::time::Duration;
 
+use serde::Deserialize;
+
 use crate::abi::DecodeError;
-use crate::convert::TooManyResultPayloads;
-use crate::guest_memory::OutOfBounds;
+use crate::abi::TooManyResultPayloads;
+use crate::sandbox::guest_memory::OutOfBounds;
+
+/// What a guest bug does to the workflow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuestBugPolicy {
+    /// Fail the workflow task: Temporal retries it and the workflow stays open (the SDK
+    /// convention for panics). A fixed bundle deployed later lets the workflow complete.
+    #[default]
+    FailTask,
+    /// Fail the workflow execution, non-retryably, with the bug as the failure.
+    FailWorkflow,
+}
 
 /// Something a guest did that the ABI does not allow, with what an operator needs to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -21,13 +21,13 @@ use temporalio_common::protos::temporal::api::failure::v1::Failure;
 use tokio::sync::Semaphore;
 
 use crate::abi;
-use crate::bundle::{Bundle, BundleRegistry};
-use crate::config::GuestBugPolicy;
 use crate::convert::{self, WorkerContext};
-use crate::guest_bug::GuestBug;
-use crate::host_functions::LogContext;
 use crate::metrics::{RunOutcome, WorkerMetrics};
-use crate::workflow_run::{self, GuestOutcome};
+use crate::sandbox::GuestBug;
+use crate::sandbox::GuestBugPolicy;
+use crate::sandbox::host::LogContext;
+use crate::sandbox::instance::{self, GuestOutcome};
+use crate::sandbox::{Bundle, BundleRegistry};
 
 /// Failure type of a guest bug reported as a workflow (or workflow task) failure.
 pub const GUEST_BUG_FAILURE_TYPE: &str = "WasmGuestBug";
@@ -232,7 +232,7 @@ impl ActivationHandler {
             .map_err(|_| "the run slots were closed".to_owned())?;
         let bundle = Arc::clone(bundle);
         let _in_flight = self.metrics.instance_started();
-        tokio::task::spawn_blocking(move || workflow_run::execute(&bundle, info_json, log))
+        tokio::task::spawn_blocking(move || instance::execute(&bundle, info_json, log))
             .await
             .map_err(|err| format!("the run's thread failed: {err}"))
     }

@@ -5,7 +5,7 @@
 //!   slot costs a few microseconds, where the default allocator's mmap/munmap per run costs
 //!   several times that. The pool has one slot per concurrent run, each able to hold a full
 //!   32-bit memory (4 GiB of address space is reserved per slot anyway); each workflow's own
-//!   memory cap is enforced per run by `host_functions::RunState`, with a clearer message than
+//!   memory cap is enforced per run by `host::InstanceState`, with a clearer message than
 //!   the pool's.
 //! - **Epoch interruption** for deadlines rather than fuel: a background thread bumps the epoch
 //!   every [`EPOCH_TICK`], and each run's store traps once its deadline in ticks has passed. It

@@ -1,0 +1,174 @@
+//! The state a guest's host calls share: owned by the instance's `Store`, reached through
+//! `Caller` in every host function.
+
+use std::sync::Arc;
+
+use wasmtime::{ModuleExport, ResourceLimiter};
+
+use crate::abi::{self, LogLevel};
+use crate::sandbox::GuestBug;
+use crate::sandbox::host::{MAX_LOG_LINES_PER_RUN, MAX_LOG_MESSAGE_BYTES};
+
+/// How a run ended from inside a host call.
+#[derive(Debug)]
+pub enum RunEnd {
+    /// `complete` with the decoded result payloads.
+    Completed(Vec<abi::Payload>),
+    /// `complete_with_failure`; `None` when called with length 0.
+    Failed(Option<abi::Failure>),
+    /// A guest bug detected inside a host call.
+    Bug(GuestBug),
+}
+
+/// Marker error a host function returns to unwind the guest once [`InstanceState::ending`] is set.
+#[derive(Debug, thiserror::Error)]
+#[error("the run ended in a host call")]
+pub struct RunEnded;
+
+/// The guest tried to grow its memory over its cap; carried out of wasmtime as the trap's error.
+#[derive(Debug, thiserror::Error)]
+#[error("memory limit exceeded: {requested} bytes requested, cap is {limit} bytes")]
+pub struct MemoryLimitHit {
+    /// Memory size the guest asked for.
+    pub requested: u64,
+    /// The configured cap.
+    pub limit: u64,
+}
+
+/// Who a run's logs belong to, attached to every guest log line as tracing fields.
+#[derive(Clone, Debug, Default)]
+pub struct LogContext {
+    /// Workflow type of the run.
+    pub workflow_type: String,
+    /// Workflow id of the run.
+    pub workflow_id: String,
+    /// Run id of the run.
+    pub run_id: String,
+    /// Whether Temporal is replaying history; logs are then suppressed (they were emitted the
+    /// first time round).
+    pub replaying: bool,
+}
+
+/// Per-run state, owned by the run's `Store`.
+pub struct InstanceState {
+    pub(super) info_json: Arc<[u8]>,
+    pub(super) memory: ModuleExport,
+    log: LogContext,
+    memory_limit_bytes: u64,
+    log_lines: u32,
+    last_error_log: Option<String>,
+    ending: Option<RunEnd>,
+}
+
+impl InstanceState {
+    /// State for a fresh run that will read `info_json` and whose memory is the export `memory`.
+    pub fn new(
+        info_json: Arc<[u8]>,
+        memory: ModuleExport,
+        log: LogContext,
+        memory_limit_bytes: u64,
+    ) -> InstanceState {
+        InstanceState {
+            info_json,
+            memory,
+            log,
+            memory_limit_bytes,
+            log_lines: 0,
+            last_error_log: None,
+            ending: None,
+        }
+    }
+
+    /// Takes how the run ended, if a host call ended it.
+    pub fn take_ending(&mut self) -> Option<RunEnd> {
+        self.ending.take()
+    }
+
+    /// The last message logged at error level, for trap messages.
+    pub fn last_error_log(&self) -> Option<&str> {
+        self.last_error_log.as_deref()
+    }
+
+    /// Reports log lines dropped by the per-run cap, once, when the run is over.
+    pub fn report_dropped_logs(&self) {
+        if self.log_lines > MAX_LOG_LINES_PER_RUN && !self.log.replaying {
+            tracing::warn!(
+                target: "guest",
+                workflow_type = %self.log.workflow_type,
+                workflow_id = %self.log.workflow_id,
+                run_id = %self.log.run_id,
+                dropped = self.log_lines - MAX_LOG_LINES_PER_RUN,
+                "guest log lines over the per-run cap of {MAX_LOG_LINES_PER_RUN} were dropped"
+            );
+        }
+    }
+
+    pub(super) fn end(&mut self, ending: RunEnd) -> wasmtime::Error {
+        self.ending = Some(ending);
+        wasmtime::Error::new(RunEnded)
+    }
+
+    pub(super) fn emit_log(&mut self, level: LogLevel, message: &[u8]) {
+        if self.log.replaying {
+            return;
+        }
+        let cut = message.len().min(MAX_LOG_MESSAGE_BYTES);
+        let text = String::from_utf8_lossy(&message[..cut]);
+        if level == LogLevel::Error {
+            self.last_error_log = Some(text.clone().into_owned());
+        }
+        self.log_lines = self.log_lines.saturating_add(1);
+        if self.log_lines > MAX_LOG_LINES_PER_RUN {
+            return;
+        }
+        let LogContext {
+            workflow_type,
+            workflow_id,
+            run_id,
+            ..
+        } = &self.log;
+        macro_rules! guest_event {
+            ($level:expr) => {
+                tracing::event!(target: "guest", $level, %workflow_type, %workflow_id, %run_id, "{text}")
+            };
+        }
+        match level {
+            LogLevel::Error => guest_event!(tracing::Level::ERROR),
+            LogLevel::Warn => guest_event!(tracing::Level::WARN),
+            LogLevel::Info => guest_event!(tracing::Level::INFO),
+            LogLevel::Debug => guest_event!(tracing::Level::DEBUG),
+            LogLevel::Trace => guest_event!(tracing::Level::TRACE),
+        }
+    }
+}
+
+impl ResourceLimiter for InstanceState {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let requested = u64::try_from(desired).unwrap_or(u64::MAX);
+        if requested > self.memory_limit_bytes {
+            // Trapping rather than returning -1 from memory.grow: the issue decided a memory cap
+            // hit is a guest bug, and most guest languages would abort on -1 anyway, with a less
+            // helpful message.
+            return Err(wasmtime::Error::new(MemoryLimitHit {
+                requested,
+                limit: self.memory_limit_bytes,
+            }));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        _desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // The pooling allocator's per-table element limit bounds tables.
+        Ok(true)
+    }
+}

@@ -1,0 +1,216 @@
+//! The worker loop: connect, poll activations, hand each to the [`ActivationHandler`], complete.
+//!
+//! It follows core's contract: `poll_workflow_activation` is never called concurrently with
+//! itself, completions run concurrently in their own tasks, and shutdown is
+//! `initiate_shutdown` → poll until `ShutDown` → join the completion tasks → `finalize_shutdown`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporalio_common::telemetry::TelemetryOptions;
+use temporalio_common::worker::WorkerTaskTypes;
+use temporalio_sdk_core::{
+    CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
+};
+use tokio::task::JoinSet;
+
+use crate::config::Settings;
+use crate::convert::WorkerContext;
+use crate::metrics::{self, MetricsEndpointError, WorkerMetrics};
+use crate::sandbox::BundleRegistry;
+use crate::shutdown::Shutdown;
+use crate::temporal::activation::ActivationHandler;
+use crate::temporal::connection;
+
+/// The SDK name this worker reports to Temporal (client headers and workflow task completions),
+/// so the UI shows what ran a workflow instead of "Rust".
+pub const SDK_NAME: &str = "temporal-wasm-worker";
+/// The SDK version reported alongside [`SDK_NAME`].
+pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Why the worker stopped other than by a requested shutdown.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The configured address is not a URL.
+    #[error("temporal.address `{address}` is not a valid URL: {reason}")]
+    BadAddress {
+        /// The address.
+        address: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// Core refused the worker configuration.
+    #[error("the worker configuration was refused: {0}")]
+    Config(String),
+    /// The Prometheus endpoint could not be started.
+    #[error(transparent)]
+    Metrics(#[from] MetricsEndpointError),
+    /// Core could not start (telemetry or worker creation).
+    #[error("cannot start the core worker: {0}")]
+    Core(String),
+    /// The server refused the worker (for example, the namespace does not exist).
+    #[error(
+        "the Temporal server at {address} refused the worker for namespace `{namespace}`: {reason}"
+    )]
+    Refused {
+        /// Server address.
+        address: String,
+        /// Namespace.
+        namespace: String,
+        /// What the server said.
+        reason: String,
+    },
+    /// Polling failed in a way core does not retry.
+    #[error("polling workflow tasks failed: {0}")]
+    Poll(String),
+    /// In-flight work did not finish within the shutdown timeout.
+    #[error("in-flight workflow tasks did not finish within the {0:?} shutdown timeout")]
+    ShutdownTimedOut(Duration),
+}
+
+/// Runs the worker until `shutdown` is requested and in-flight work is done.
+pub async fn run(
+    settings: &Settings,
+    bundles: Arc<BundleRegistry>,
+    shutdown: Shutdown,
+) -> Result<(), WorkerError> {
+    let timeout = settings.worker.shutdown_timeout;
+    let mut deadline_watch = shutdown.clone();
+    tokio::select! {
+        result = run_until_drained(settings, bundles, shutdown) => result,
+        () = async {
+            deadline_watch.requested().await;
+            tokio::time::sleep(timeout).await;
+        } => Err(WorkerError::ShutdownTimedOut(timeout)),
+    }
+}
+
+async fn run_until_drained(
+    settings: &Settings,
+    bundles: Arc<BundleRegistry>,
+    mut shutdown: Shutdown,
+) -> Result<(), WorkerError> {
+    let meter = match settings.prometheus_address {
+        Some(address) => Some(metrics::start_metrics_endpoint(address)?),
+        None => None,
+    };
+    let telemetry = TelemetryOptions::builder()
+        .maybe_metrics(meter.clone())
+        .build();
+    let runtime = CoreRuntime::new_assume_tokio(
+        RuntimeOptions::builder()
+            .telemetry_options(telemetry)
+            .build()
+            .map_err(WorkerError::Core)?,
+    )
+    .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    let metrics = Arc::new(WorkerMetrics::new(meter));
+    metrics.record_bundle_loads(&bundles);
+    let Some(connection) =
+        connection::connect_with_backoff(settings, &mut shutdown.clone()).await?
+    else {
+        tracing::info!("shutdown requested before the server was reached");
+        return Ok(());
+    };
+
+    let temporal = &settings.temporal;
+    let build_id = settings
+        .worker
+        .build_id
+        .clone()
+        .unwrap_or_else(|| bundles.build_id());
+    let worker_config = WorkerConfig::builder()
+        .namespace(temporal.namespace.clone())
+        .task_queue(temporal.task_queue.clone())
+        .task_types(WorkerTaskTypes::workflow_only())
+        .versioning_strategy(WorkerVersioningStrategy::None {
+            build_id: build_id.clone(),
+        })
+        .client_identity_override(settings.worker.identity.clone())
+        .max_cached_workflows(settings.worker.max_cached_workflows)
+        .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
+        .build()
+        .map_err(WorkerError::Config)?;
+    let worker = init_worker(&runtime, worker_config, connection)
+        .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+    worker
+        .validate()
+        .await
+        .map_err(|err| WorkerError::Refused {
+            address: temporal.target_url.clone(),
+            namespace: temporal.namespace.clone(),
+            reason: err.to_string(),
+        })?;
+    let worker = Arc::new(worker);
+
+    let handler = Arc::new(ActivationHandler::new(
+        bundles,
+        WorkerContext {
+            namespace: temporal.namespace.clone(),
+            task_queue: temporal.task_queue.clone(),
+        },
+        settings.worker.max_concurrent_runs,
+        metrics,
+    ));
+
+    // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
+    // core stops handing out new work and the poll below returns `ShutDown`.
+    let shutdown_listener = {
+        let worker = Arc::clone(&worker);
+        tokio::spawn(async move {
+            shutdown.requested().await;
+            worker.initiate_shutdown();
+        })
+    };
+
+    let health = settings
+        .worker
+        .health_file
+        .clone()
+        .map(|path| (tokio::spawn(crate::health::keep_fresh(path.clone())), path));
+    tracing::info!(
+        address = %temporal.target_url,
+        namespace = %temporal.namespace,
+        task_queue = %temporal.task_queue,
+        identity = %settings.worker.identity,
+        %build_id,
+        "polling for workflow tasks"
+    );
+    let mut completions = JoinSet::new();
+    let poll_result = loop {
+        while completions.try_join_next().is_some() {}
+        match worker.poll_workflow_activation().await {
+            Ok(activation) => {
+                let worker = Arc::clone(&worker);
+                let handler = Arc::clone(&handler);
+                completions.spawn(async move {
+                    let completion = handler.handle(activation).await;
+                    let run_id = completion.run_id.clone();
+                    if let Err(err) = worker.complete_workflow_activation(completion).await {
+                        tracing::warn!(%run_id, "completing the activation failed: {err}");
+                    }
+                });
+            }
+            Err(PollError::ShutDown) => break Ok(()),
+            Err(err) => {
+                worker.initiate_shutdown();
+                break Err(WorkerError::Poll(err.to_string()));
+            }
+        }
+    };
+    while completions.join_next().await.is_some() {}
+    if let Some((task, path)) = health {
+        task.abort();
+        crate::health::clear(&path);
+    }
+    shutdown_listener.abort();
+    // The listener owns a clone of the worker; wait until it is gone before taking the worker back.
+    let _ = shutdown_listener.await;
+    drop(handler);
+    match Arc::try_unwrap(worker) {
+        Ok(worker) => worker.finalize_shutdown().await,
+        Err(_) => tracing::warn!("worker still shared at shutdown; skipping finalize"),
+    }
+    tracing::info!("worker stopped");
+    poll_result
+}
