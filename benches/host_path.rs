@@ -51,6 +51,7 @@ use wasmtime::{InstancePre, Linker, Module, Store};
 const LIMITS: InstanceLimits = InstanceLimits {
     deadline: Duration::from_secs(2),
     memory_limit_bytes: 64 << 20,
+    ..InstanceLimits::DEFAULT
 };
 
 /// Size of the echoed payload's data.

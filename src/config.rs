@@ -441,6 +441,7 @@ fn validate(
             limits: InstanceLimits {
                 deadline: Duration::from_millis(deadline_ms),
                 memory_limit_bytes: u64::from(memory_mib) * 1024 * 1024,
+                ..InstanceLimits::DEFAULT
             },
             on_guest_bug: workflow
                 .on_guest_bug

@@ -109,6 +109,7 @@ fn main() -> ExitCode {
                 limits: InstanceLimits {
                     deadline: Duration::from_millis(deadline_ms),
                     memory_limit_bytes: u64::from(memory_limit_mib) << 20,
+                    ..InstanceLimits::DEFAULT
                 },
             })
         }

@@ -24,6 +24,7 @@ use temporal_wasm_worker::sandbox::{Bundle, BundleError};
 pub const TEST_LIMITS: InstanceLimits = InstanceLimits {
     deadline: Duration::from_secs(5),
     memory_limit_bytes: 16 << 20,
+    ..InstanceLimits::DEFAULT
 };
 
 /// A folder of bundle files for one test.
