@@ -25,17 +25,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion};
-use temporal_wasm_worker::abi;
-use temporal_wasm_worker::convert::{self, WorkerContext};
+use temporal_wasm_worker::convert::WorkerContext;
 use temporal_wasm_worker::metrics::WorkerMetrics;
 use temporal_wasm_worker::sandbox::BundleSpec;
 use temporal_wasm_worker::sandbox::GuestBugPolicy;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::sandbox::host::{self, LogContext};
-use temporal_wasm_worker::sandbox::instance;
+use temporal_wasm_worker::sandbox::host::Linkers;
 use temporal_wasm_worker::sandbox::{Bundle, BundleRegistry};
-use temporal_wasm_worker::temporal::activation::{ActivationHandler, terminal_command};
+use temporal_wasm_worker::temporal::activation::ActivationHandler;
+use temporal_wasm_worker::temporal::workflow_run::WorkflowRun;
 use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, WorkflowActivation, WorkflowActivationJob,
     workflow_activation_job::Variant as Job,
@@ -139,33 +138,16 @@ fn activation(workflow_type: &str, argument: Payload) -> WorkflowActivation {
 /// One activation through the host path, synchronously: what `ActivationHandler::handle` does
 /// for an `InitializeWorkflow` job, minus the tokio hand-off to a blocking thread.
 fn host_path(
-    bundle: &Bundle,
+    bundle: &Arc<Bundle>,
     context: &WorkerContext,
     activation: WorkflowActivation,
 ) -> WorkflowActivationCompletion {
-    let WorkflowActivation {
-        run_id,
-        jobs,
-        is_replaying,
-        ..
-    } = activation;
-    let mut init = match jobs.into_iter().next().and_then(|job| job.variant) {
-        Some(Job::InitializeWorkflow(init)) => init,
-        other => panic!("expected an InitializeWorkflow job, got {other:?}"),
-    };
-    let log = LogContext {
-        workflow_type: init.workflow_type.clone(),
-        workflow_id: init.workflow_id.clone(),
-        run_id: run_id.clone(),
-        replaying: is_replaying,
-    };
-    let info = convert::info_from_initialize(&mut init, &run_id, context);
-    let info_json: Arc<[u8]> = abi::encode_info(&info).into();
-    let outcome = instance::execute(bundle, info_json, log.clone());
-    match terminal_command(bundle, &log, outcome) {
-        Ok(command) => WorkflowActivationCompletion::from_cmd(run_id, command),
-        Err(failure) => WorkflowActivationCompletion::fail(run_id, *failure, None),
-    }
+    let mut run = WorkflowRun::new(
+        activation.run_id.clone(),
+        Arc::clone(bundle),
+        context.clone(),
+    );
+    run.activate(activation).completion
 }
 
 /// The result payload of a completion, or a panic naming what came back instead.
@@ -224,8 +206,8 @@ struct Setup {
     engine: WasmEngine,
     context: WorkerContext,
     /// The greet and echo rows' guest: the same module, with a 10-byte or a 64 KiB param.
-    guest: Bundle,
-    rust_greet: Option<Bundle>,
+    guest: Arc<Bundle>,
+    rust_greet: Option<Arc<Bundle>>,
     greet_activation: WorkflowActivation,
     echo_activation: WorkflowActivation,
     floor: Floor,
@@ -257,21 +239,23 @@ impl Setup {
             instance_slots: slots,
         })
         .expect("engine");
-        let linker = host::linker(engine.engine()).expect("linker");
+        let linkers = Linkers::new(engine.engine()).expect("linker");
         let guest = Bundle::load(
             &engine,
-            &linker,
+            &linkers,
             &workflow_settings("Greet", echo_path),
             None,
         )
+        .map(Arc::new)
         .expect("the echo guest loads");
         let rust_greet = rust_greet_path().map(|path| {
             Bundle::load(
                 &engine,
-                &linker,
+                &linkers,
                 &workflow_settings("RustGreet", path),
                 None,
             )
+            .map(Arc::new)
             .expect("the Rust greet bundle loads")
         });
         let big = format!("\"{}\"", "a".repeat(ECHO_BYTES - 2));
@@ -358,10 +342,10 @@ fn handler_benchmark(criterion: &mut Criterion, setup: &Setup) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("greet.wat");
     std::fs::write(&path, ECHO_FIRST_PARAM).expect("write the guest");
-    let linker = host::linker(setup.engine.engine()).expect("linker");
+    let linkers = Linkers::new(setup.engine.engine()).expect("linker");
     let registry = BundleRegistry::load(
         &setup.engine,
-        &linker,
+        &linkers,
         &[workflow_settings("Greet", path)],
         None,
     )

@@ -9,8 +9,14 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
-use temporalio_common::protos::coresdk::workflow_activation::InitializeWorkflow;
+use temporalio_common::protos::coresdk::workflow_activation::{
+    InitializeWorkflow, WorkflowActivation, WorkflowActivationJob,
+    workflow_activation_job::Variant as Job,
+};
 use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
+use temporalio_common::protos::coresdk::workflow_completion::{
+    WorkflowActivationCompletion, workflow_activation_completion::Status,
+};
 use temporalio_common::protos::temporal::api::common::v1::Payload;
 
 use crate::abi;
@@ -19,10 +25,9 @@ use crate::sandbox::BundleSpec;
 use crate::sandbox::GuestBugPolicy;
 use crate::sandbox::InstanceLimits;
 use crate::sandbox::engine::{EngineCapacity, EngineError, WasmEngine};
-use crate::sandbox::host::{self, LogContext};
-use crate::sandbox::instance;
+use crate::sandbox::host::Linkers;
 use crate::sandbox::{Bundle, BundleError};
-use crate::temporal::activation::terminal_command;
+use crate::temporal::workflow_run::WorkflowRun;
 
 /// Namespace and task queue reported in `workflow_info` by `exec`, which has neither.
 pub const EXEC_CONTEXT: &str = "exec";
@@ -49,16 +54,25 @@ pub enum ExecReport {
     Failed(Value),
     /// A guest bug, which a worker would report as a workflow task failure.
     GuestBug(String),
+    /// A durable guest parked in `wait` after its first activation: the commands it issued and
+    /// what it waits for (`exec` has no server to resolve them).
+    Blocked {
+        /// The commands of the first activation, as they read.
+        commands: Vec<String>,
+        /// The pending handles.
+        waiting_on: Vec<String>,
+    },
 }
 
 impl ExecReport {
-    /// Process exit code: 0 completed, 3 workflow failed, 4 guest bug (1 and 2 are taken by
-    /// usage and set-up errors).
+    /// Process exit code: 0 completed, 3 workflow failed, 4 guest bug, 5 blocked (1 and 2 are
+    /// taken by usage and set-up errors).
     pub fn exit_code(&self) -> i32 {
         match self {
             ExecReport::Completed(_) => 0,
             ExecReport::Failed(_) => 3,
             ExecReport::GuestBug(_) => 4,
+            ExecReport::Blocked { .. } => 5,
         }
     }
 
@@ -68,6 +82,10 @@ impl ExecReport {
             ExecReport::Completed(result) => json!({"status": "completed", "result": result}),
             ExecReport::Failed(failure) => json!({"status": "failed", "failure": failure}),
             ExecReport::GuestBug(message) => json!({"status": "guest_bug", "message": message}),
+            ExecReport::Blocked {
+                commands,
+                waiting_on,
+            } => json!({"status": "blocked", "commands": commands, "waiting_on": waiting_on}),
         }
     }
 }
@@ -104,49 +122,103 @@ pub fn exec(request: &ExecRequest) -> Result<ExecReport, ExecError> {
         .collect::<Result<Vec<_>, _>>()?;
 
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 })?;
-    let linker =
-        host::linker(engine.engine()).map_err(|err| ExecError::Linker(format!("{err:#}")))?;
+    let linkers =
+        Linkers::new(engine.engine()).map_err(|err| ExecError::Linker(format!("{err:#}")))?;
     let settings = BundleSpec {
         workflow_type: request.workflow_type.clone(),
         module_path: request.module_path.clone(),
         limits: request.limits,
         on_guest_bug: GuestBugPolicy::FailTask,
     };
-    let bundle = Bundle::load(&engine, &linker, &settings, None)?;
+    let bundle = Arc::new(Bundle::load(&engine, &linkers, &settings, None)?);
 
     let run_id = format!("exec-run-{}", std::process::id());
-    let mut init = InitializeWorkflow {
+    let init = InitializeWorkflow {
         workflow_type: request.workflow_type.clone(),
         workflow_id: format!("exec-{}", std::process::id()),
         arguments,
         attempt: 1,
         start_time: Some(SystemTime::now().into()),
+        randomness_seed: u64::from(std::process::id()),
         ..Default::default()
     };
     let context = WorkerContext {
         namespace: EXEC_CONTEXT.to_owned(),
         task_queue: EXEC_CONTEXT.to_owned(),
     };
-    let info = convert::info_from_initialize(&mut init, &run_id, &context);
-    let log = LogContext {
-        workflow_type: request.workflow_type.clone(),
-        workflow_id: init.workflow_id.clone(),
+    let mut run = WorkflowRun::new(run_id.clone(), Arc::clone(&bundle), context);
+    let activated = run.activate(WorkflowActivation {
         run_id,
-        replaying: false,
+        timestamp: Some(SystemTime::now().into()),
+        jobs: vec![WorkflowActivationJob {
+            variant: Some(Job::InitializeWorkflow(init)),
+        }],
+        ..Default::default()
+    });
+    Ok(report(activated.completion, &run))
+}
+
+/// Reads how the first activation ended from its completion.
+fn report(completion: WorkflowActivationCompletion, run: &WorkflowRun) -> ExecReport {
+    let commands = match completion.status {
+        Some(Status::Successful(success)) => success.commands,
+        Some(Status::Failed(failed)) => {
+            let message = failed
+                .failure
+                .map(|failure| failure.message)
+                .unwrap_or_default();
+            return ExecReport::GuestBug(message);
+        }
+        None => return ExecReport::GuestBug("the activation produced no completion".into()),
     };
-    let outcome = instance::execute(&bundle, Arc::from(abi::encode_info(&info)), log.clone());
-    Ok(match terminal_command(&bundle, &log, outcome) {
-        Ok(Command::CompleteWorkflowExecution(complete)) => {
-            ExecReport::Completed(complete.result.map_or(Value::Null, payload_for_display))
+    let mut issued = Vec::new();
+    for command in commands {
+        match command.variant {
+            Some(Command::CompleteWorkflowExecution(complete)) => {
+                return ExecReport::Completed(
+                    complete.result.map_or(Value::Null, payload_for_display),
+                );
+            }
+            Some(Command::FailWorkflowExecution(fail)) => {
+                return ExecReport::Failed(fail.failure.as_ref().map_or(Value::Null, |failure| {
+                    failure_for_display(&convert::failure_to_abi(failure))
+                }));
+            }
+            Some(other) => issued.push(command_name(&other)),
+            None => {}
         }
-        Ok(Command::FailWorkflowExecution(fail)) => {
-            ExecReport::Failed(fail.failure.as_ref().map_or(Value::Null, |failure| {
-                failure_for_display(&convert::failure_to_abi(failure))
-            }))
+    }
+    ExecReport::Blocked {
+        commands: issued,
+        waiting_on: run
+            .pending()
+            .into_iter()
+            .map(|(handle, kind)| format!("handle {handle}: {kind}"))
+            .collect(),
+    }
+}
+
+fn command_name(command: &Command) -> String {
+    match command {
+        Command::StartTimer(timer) => format!(
+            "start timer {} ({} ms)",
+            timer.seq,
+            timer
+                .start_to_fire_timeout
+                .as_ref()
+                .map_or(0, |d| d.seconds * 1000 + i64::from(d.nanos / 1_000_000))
+        ),
+        Command::ScheduleActivity(activity) => format!(
+            "schedule activity {} {} on {}",
+            activity.seq, activity.activity_type, activity.task_queue
+        ),
+        Command::ContinueAsNewWorkflowExecution(next) => {
+            format!("continue as new ({})", next.workflow_type)
         }
-        Ok(other) => ExecReport::GuestBug(format!("unexpected command {other:?}")),
-        Err(task_failure) => ExecReport::GuestBug(task_failure.message),
-    })
+        Command::CancelWorkflowExecution(_) => "cancel workflow execution".to_owned(),
+        Command::SetPatchMarker(marker) => format!("patch marker {}", marker.patch_id),
+        other => format!("{other:?}"),
+    }
 }
 
 fn json_payload(index: usize, input: &str) -> Result<Payload, ExecError> {

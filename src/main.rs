@@ -15,7 +15,7 @@ use temporal_wasm_worker::sandbox::BundleRegistry;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::EngineCapacity;
 use temporal_wasm_worker::shutdown::Shutdown;
-use temporal_wasm_worker::temporal::worker;
+use temporal_wasm_worker::temporal::worker::{self, InstancePool};
 use temporal_wasm_worker::{health, telemetry};
 
 /// Runs Temporal workflows compiled to WebAssembly.
@@ -129,7 +129,7 @@ fn load(config_path: &std::path::Path) -> anyhow::Result<(Settings, BundleRegist
     telemetry::init(Some(&settings.logging));
     let bundles = BundleRegistry::create(
         EngineCapacity {
-            instance_slots: settings.worker.max_concurrent_runs,
+            instance_slots: InstancePool::for_settings(&settings.worker).engine_slots,
         },
         settings.worker.module_cache_dir.as_deref(),
         &settings.workflows,

@@ -3,10 +3,11 @@
 //!
 //! | metric | kind | labels |
 //! |--------|------|--------|
-//! | `wasm_workflow_runs` | counter | `workflow_type`, `outcome` (`completed`, `failed`, `guest_bug`) |
+//! | `wasm_workflow_runs` | counter | `workflow_type`, `outcome` (`completed`, `failed`, `guest_bug`, `continued_as_new`, `cancelled`) |
 //! | `wasm_workflow_run_duration` | histogram (ms) | `workflow_type` |
 //! | `wasm_guest_bugs` | counter | `workflow_type`, `kind` (see `GuestBug::kind`) |
 //! | `wasm_unknown_workflow_type_tasks` | counter | `workflow_type` |
+//! | `wasm_nondeterminism` | counter | `workflow_type` |
 //! | `wasm_bundle_load_duration` | histogram (ms) | `workflow_type`, recorded once at start-up |
 //! | `wasm_instances_in_flight` | gauge | none |
 //!
@@ -46,12 +47,18 @@ pub enum RunOutcome {
     Failed,
     /// A guest bug failed the workflow task.
     GuestBug,
+    /// The workflow continued as a new run.
+    ContinuedAsNew,
+    /// The workflow ended as cancelled.
+    Cancelled,
 }
 
 impl RunOutcome {
     fn label(self) -> &'static str {
         match self {
             RunOutcome::Completed => "completed",
+            RunOutcome::ContinuedAsNew => "continued_as_new",
+            RunOutcome::Cancelled => "cancelled",
             RunOutcome::Failed => "failed",
             RunOutcome::GuestBug => "guest_bug",
         }
@@ -65,6 +72,7 @@ pub struct WorkerMetrics {
     run_duration: HistogramDuration,
     guest_bugs: Counter,
     unknown_types: Counter,
+    nondeterminism: Counter,
     bundle_load: HistogramDuration,
     in_flight: Gauge,
     in_flight_count: AtomicU64,
@@ -99,6 +107,11 @@ impl WorkerMetrics {
             unknown_types: meter.counter(params(
                 "wasm_unknown_workflow_type_tasks",
                 "Workflow tasks for types without a registered bundle",
+                "",
+            )),
+            nondeterminism: meter.counter(params(
+                "wasm_nondeterminism",
+                "Workflow tasks core failed because the guest's commands differed from history",
                 "",
             )),
             bundle_load: meter.histogram_duration(params(
@@ -153,6 +166,12 @@ impl WorkerMetrics {
     /// Records a workflow task for a type without a bundle.
     pub fn record_unknown_type(&self, workflow_type: &str) {
         self.unknown_types
+            .add(1, &self.attributes(&[("workflow_type", workflow_type)]));
+    }
+
+    /// Records a nondeterminism core found in a run of `workflow_type`.
+    pub fn record_nondeterminism(&self, workflow_type: &str) {
+        self.nondeterminism
             .add(1, &self.attributes(&[("workflow_type", workflow_type)]));
     }
 

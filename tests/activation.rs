@@ -10,7 +10,7 @@ use temporal_wasm_worker::convert::WorkerContext;
 use temporal_wasm_worker::metrics::WorkerMetrics;
 use temporal_wasm_worker::sandbox::BundleRegistry;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::sandbox::host;
+use temporal_wasm_worker::sandbox::host::Linkers;
 use temporal_wasm_worker::temporal::activation::{
     ActivationHandler, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE,
 };
@@ -29,10 +29,10 @@ fn handler() -> (Fixtures, ActivationHandler) {
     let fixtures = Fixtures::new();
     let path = fixtures.write("hello.wat", completes_with("[]"));
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 2 }).unwrap();
-    let linker = host::linker(engine.engine()).unwrap();
+    let linkers = Linkers::new(engine.engine()).unwrap();
     let bundles = BundleRegistry::load(
         &engine,
-        &linker,
+        &linkers,
         &[
             settings("Hello", path.clone(), TEST_LIMITS),
             settings("Other", path, TEST_LIMITS),

@@ -19,8 +19,9 @@ use serde_json::Value;
 use temporal_wasm_worker::abi::{self, Base64Bytes, DecodeError, Failure, Payload};
 use temporal_wasm_worker::sandbox::Bundle;
 use temporal_wasm_worker::sandbox::GuestBug;
+use temporal_wasm_worker::sandbox::GuestOutcome;
 use temporal_wasm_worker::sandbox::guest_memory::{self, OutOfBounds};
-use temporal_wasm_worker::sandbox::instance::{self, GuestOutcome};
+use temporal_wasm_worker::sandbox::instance;
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 256;
@@ -68,7 +69,7 @@ fn arb_failure_level() -> impl Strategy<Value = Failure> {
             failure_type,
             non_retryable,
             details,
-            cause: None,
+            ..Failure::default()
         })
 }
 
@@ -575,7 +576,7 @@ fn model_outcome(call: HostCall, info: &[u8]) -> Result<GuestOutcome, GuestBug> 
             .map_err(GuestBug::from),
         _ if call.len == 0 => Ok(GuestOutcome::Failed(None)),
         _ => abi::decode_failure(bytes())
-            .map(|failure| GuestOutcome::Failed(Some(failure)))
+            .map(|failure| GuestOutcome::Failed(Some(Box::new(failure))))
             .map_err(GuestBug::from),
     }
 }

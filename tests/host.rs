@@ -10,8 +10,8 @@ use temporal_wasm_worker::abi;
 use temporal_wasm_worker::convert::UNSPECIFIED_FAILURE_TYPE;
 use temporal_wasm_worker::sandbox::GuestBug;
 use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::GuestOutcome;
 use temporal_wasm_worker::sandbox::InstanceLimits;
-use temporal_wasm_worker::sandbox::instance::GuestOutcome;
 use temporal_wasm_worker::temporal::activation::{GUEST_BUG_FAILURE_TYPE, terminal_command};
 use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
 use temporalio_common::protos::temporal::api::failure::v1::failure::FailureInfo;
@@ -53,7 +53,13 @@ fn complete_with_zero_length_completes_with_no_result() {
 fn complete_with_empty_list_completes_with_no_result() {
     let (_dir, bundle) = load(&completes_with("[]"));
     let outcome = run(&bundle, vec![]);
-    let command = terminal_command(&bundle, &common::log_context(false), outcome).unwrap();
+    let command = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap();
     match command {
         Command::CompleteWorkflowExecution(complete) => assert_eq!(complete.result, None),
         other => panic!("expected completion, got {other:?}"),
@@ -65,7 +71,13 @@ fn complete_with_two_payloads_is_a_guest_bug_saying_a_result_is_one_payload() {
     let two = r#"[{"data":"MQ=="},{"data":"Mg=="}]"#;
     let (_dir, bundle) = load(&completes_with(two));
     let outcome = run(&bundle, vec![]);
-    let failure = terminal_command(&bundle, &common::log_context(false), outcome).unwrap_err();
+    let failure = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap_err();
     assert!(
         failure.message.contains("2 payloads"),
         "{}",
@@ -92,7 +104,13 @@ fn complete_with_failure_carries_type_message_details_and_cause() {
         "cause":{"message":"root cause","type":"Root"}}"#;
     let (_dir, bundle) = load(&fails_with(failure));
     let outcome = run(&bundle, vec![]);
-    let command = terminal_command(&bundle, &common::log_context(false), outcome).unwrap();
+    let command = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap();
     let Command::FailWorkflowExecution(fail) = command else {
         panic!("expected workflow failure, got {command:?}");
     };
@@ -118,7 +136,13 @@ fn complete_with_failure_of_zero_length_fails_with_a_generic_type() {
     ));
     let outcome = run(&bundle, vec![]);
     assert_eq!(outcome, Ok(GuestOutcome::Failed(None)));
-    let command = terminal_command(&bundle, &common::log_context(false), outcome).unwrap();
+    let command = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap();
     let Command::FailWorkflowExecution(fail) = command else {
         panic!("expected workflow failure");
     };
@@ -497,7 +521,13 @@ fn every_run_gets_a_fresh_instance() {
 fn guest_bug_fails_the_workflow_task_by_default_naming_type_and_bundle() {
     let (_dir, bundle) = load(&module(r#"(func (export "run") unreachable)"#));
     let outcome = run(&bundle, vec![]);
-    let failure = terminal_command(&bundle, &common::log_context(false), outcome).unwrap_err();
+    let failure = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap_err();
     assert!(
         failure
             .message
@@ -525,7 +555,13 @@ fn guest_bug_fails_the_workflow_when_configured() {
     )
     .unwrap();
     let outcome = run(&bundle, vec![]);
-    let command = terminal_command(&bundle, &common::log_context(false), outcome).unwrap();
+    let command = terminal_command(
+        &bundle,
+        &common::log_context(false),
+        &common::run_context(),
+        outcome,
+    )
+    .unwrap();
     let Command::FailWorkflowExecution(fail) = command else {
         panic!("expected workflow failure, got {command:?}");
     };

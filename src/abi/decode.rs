@@ -37,6 +37,14 @@ pub fn decode_failure(json: &[u8]) -> Result<Failure, DecodeError> {
     decode(json, "complete_with_failure input")
 }
 
+/// Decodes the JSON input of a v1 call; `what` names it in errors (`start_timer input`).
+pub fn decode_input<T: de::DeserializeOwned>(
+    json: &[u8],
+    what: &'static str,
+) -> Result<T, DecodeError> {
+    decode(json, what)
+}
+
 fn decode<T: de::DeserializeOwned>(json: &[u8], what: &'static str) -> Result<T, DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {

@@ -1,4 +1,4 @@
-//! The ABI's `payload` and `failure` types, as guests read and write them.
+//! The ABI's `payload` type, as guests read and write it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -39,6 +39,8 @@ macro_rules! object_only_serde {
     };
 }
 
+pub(crate) use object_only_serde;
+
 /// The ABI's `payload`: Temporal's `Payload` with base64 metadata values and data.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields)]
@@ -54,26 +56,3 @@ object_only_serde!(
     Payload,
     "a payload object with `data` and optional `metadata`"
 );
-
-/// The ABI's `failure`: what a guest passes to `complete_with_failure`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields)]
-pub struct Failure {
-    /// Human-readable message; shown by every Temporal client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Application error type, for clients that branch on it and for non-retryable lists.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub failure_type: Option<String>,
-    /// Whether a retry policy must not retry this failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub non_retryable: Option<bool>,
-    /// Structured details for programmatic handling by the caller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<Vec<Payload>>,
-    /// The failure that caused this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<Box<Failure>>,
-}
-
-object_only_serde!(Failure, "a failure object");

@@ -4,15 +4,22 @@
 //! `proto-notes/payloads-and-failures.md`. Nothing else in the crate builds a proto `Payload` or
 //! `Failure` from guest data.
 
+mod commands;
 mod failures;
 mod info;
 mod payloads;
+mod resolutions;
 #[cfg(test)]
 mod tests;
 
+pub use commands::{
+    RunContext, command_from_call, duration, retry_policy_from_abi, search_attribute_payload,
+    terminal_command,
+};
 pub use failures::{
-    FAILURE_SOURCE, UNSPECIFIED_FAILURE_TYPE, failure_from_abi, failure_to_abi, host_failure,
-    unspecified_failure,
+    FAILURE_SOURCE, UNSPECIFIED_FAILURE_TYPE, cancelled_failure, failure_from_abi, failure_to_abi,
+    host_failure, payloads_from_abi, payloads_to_abi, unspecified_failure,
 };
 pub use info::{WorkerContext, info_from_initialize};
 pub use payloads::{payload_from_abi, payload_to_abi, result_from_abi};
+pub use resolutions::{activity_resolution, timer_fired};

@@ -122,7 +122,7 @@ fn failure_maps_to_application_failure_with_source() {
         failure_type: Some("InvalidOrder".into()),
         non_retryable: Some(true),
         details: Some(vec![abi_json_payload("{\"id\":7}")]),
-        cause: None,
+        ..Default::default()
     });
     assert_eq!(failure.message, "bad order");
     assert_eq!(failure.source, FAILURE_SOURCE);
@@ -173,24 +173,31 @@ fn failure_cause_chain_maps_every_level() {
 }
 
 #[test]
-fn failure_round_trips_through_proto_and_back() {
+fn failure_round_trips_through_proto_and_back_with_kind_and_source_added() {
+    let inner = abi::Failure {
+        message: Some("inner".into()),
+        failure_type: Some("Inner".into()),
+        non_retryable: Some(false),
+        ..Default::default()
+    };
     let original = abi::Failure {
         message: Some("outer".into()),
         failure_type: Some("Outer".into()),
         non_retryable: Some(true),
         details: Some(vec![abi_json_payload("1"), abi_json_payload("\"two\"")]),
-        cause: Some(Box::new(abi::Failure {
-            message: Some("inner".into()),
-            failure_type: Some("Inner".into()),
-            non_retryable: Some(false),
-            details: None,
-            cause: None,
-        })),
+        cause: Some(Box::new(inner.clone())),
+        ..Default::default()
     };
-    assert_eq!(
-        failure_to_abi(&failure_from_abi(original.clone())),
-        original
-    );
+    let described = |failure: abi::Failure| abi::Failure {
+        kind: Some(abi::FailureKind::Application),
+        source: Some(FAILURE_SOURCE.to_owned()),
+        ..failure
+    };
+    let expected = abi::Failure {
+        cause: Some(Box::new(described(inner))),
+        ..described(original.clone())
+    };
+    assert_eq!(failure_to_abi(&failure_from_abi(original)), expected);
 }
 
 #[test]

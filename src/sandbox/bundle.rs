@@ -10,12 +10,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
-use wasmtime::{InstancePre, Linker, Module, ModuleExport};
+use wasmtime::{InstancePre, Module, ModuleExport};
 
 use crate::sandbox::GuestBugPolicy;
 use crate::sandbox::InstanceLimits;
 use crate::sandbox::engine::WasmEngine;
-use crate::sandbox::host::InstanceState;
+use crate::sandbox::host::{InstanceState, Linkers};
 use crate::sandbox::module_cache::{CacheOutcome, ModuleCache};
 use crate::sandbox::validate::{check_exports, check_imports};
 
@@ -28,14 +28,14 @@ pub enum BundleProblem {
     /// The bytes are not a valid WASM module (or do not fit the engine's limits).
     #[error("is not a valid WASM module: {0}")]
     InvalidWasm(String),
-    /// The module imports a memory; ABI v0 modules own theirs.
+    /// The module imports a memory; ABI modules own theirs.
     #[error(
-        "imports memory `{0}`; ABI v0 modules must define and export their own memory, not import one"
+        "imports memory `{0}`; ABI modules must define and export their own memory, not import one"
     )]
     ImportsMemory(String),
     /// The module imports something the ABI does not define.
     #[error(
-        "imports `{import}` ({kind}), which ABI v0 does not provide; allowed imports: {allowed}"
+        "imports `{import}` ({kind}), which the ABI does not define; allowed imports: {allowed}"
     )]
     UnknownImport {
         /// `module.name` of the import.
@@ -45,8 +45,14 @@ pub enum BundleProblem {
         /// The imports the ABI does provide.
         allowed: String,
     },
+    /// The module imports an ABI v1 call this worker does not provide yet.
+    #[error(
+        "imports `{0}`, which ABI v1 defines but this worker does not provide yet; remove the call \
+         or run the bundle on a worker that has it"
+    )]
+    NotYetProvided(String),
     /// An ABI import has the wrong type.
-    #[error("imports `{import}` with signature {found}, but ABI v0 defines it as {expected}")]
+    #[error("imports `{import}` with signature {found}, but the ABI defines it as {expected}")]
     WrongImportSignature {
         /// `env.name` of the import.
         import: String,
@@ -136,6 +142,7 @@ pub struct Bundle {
     memory_export: ModuleExport,
     limits: InstanceLimits,
     on_guest_bug: GuestBugPolicy,
+    durable: bool,
     load_duration: std::time::Duration,
     cache_outcome: Option<CacheOutcome>,
 }
@@ -147,15 +154,17 @@ impl fmt::Debug for Bundle {
             .field("module_path", &self.module_path)
             .field("limits", &self.limits)
             .field("on_guest_bug", &self.on_guest_bug)
+            .field("durable", &self.durable)
             .finish_non_exhaustive()
     }
 }
 
 impl Bundle {
-    /// Reads, compiles (or loads from `cache`), validates and links the bundle for `settings`.
+    /// Reads, compiles (or loads from `cache`), validates and links the bundle for `settings`,
+    /// with the linker its imports call for.
     pub fn load(
         engine: &WasmEngine,
-        linker: &Linker<InstanceState>,
+        linkers: &Linkers,
         settings: &BundleSpec,
         cache: Option<&ModuleCache>,
     ) -> Result<Bundle, BundleError> {
@@ -175,7 +184,12 @@ impl Bundle {
             None => Module::new(engine.engine(), &bytes).map(|module| (module, None)),
         }
         .map_err(|err| error(BundleProblem::InvalidWasm(format!("{err:#}"))))?;
-        check_imports(&module).map_err(error)?;
+        let durable = check_imports(&module).map_err(error)?;
+        let linker = if durable {
+            &linkers.durable
+        } else {
+            &linkers.one_shot
+        };
         let memory_export =
             check_exports(&module, settings.limits.memory_limit_bytes).map_err(error)?;
         let instance_pre = linker
@@ -190,6 +204,7 @@ impl Bundle {
             memory_export,
             limits: settings.limits,
             on_guest_bug: settings.on_guest_bug,
+            durable,
             load_duration: started.elapsed(),
             cache_outcome,
         })
@@ -233,6 +248,13 @@ impl Bundle {
     /// What a guest bug in this bundle does to the workflow.
     pub fn on_guest_bug(&self) -> GuestBugPolicy {
         self.on_guest_bug
+    }
+
+    /// Whether the bundle imports ABI v1 calls: its instances then live across activations
+    /// ([`crate::sandbox::Instance`]); otherwise each run is one-shot
+    /// ([`crate::sandbox::instance::execute`]).
+    pub fn is_durable(&self) -> bool {
+        self.durable
     }
 
     /// The compiled, linked module, for the sandbox's instances.

@@ -12,6 +12,11 @@
 //!   costs nothing measurable per run, where fuel instruments every basic block.
 //! - Default stack limit (512 KiB of wasm stack): deep recursion traps as "call stack exhausted"
 //!   instead of overflowing the host thread.
+//! - **Fiber stacks from the pool**: a durable guest parks on its own fiber stack between
+//!   activations, so the pool has a stack per slot as well (wasmtime's default is 1000 stacks,
+//!   whatever the slot count). Only the touched pages of a parked stack are resident.
+//! - **Determinism**: NaN results are canonicalized and relaxed SIMD gives the same answer on
+//!   every CPU, so a replay on another machine computes the same floats as the first run.
 
 use std::thread;
 use std::time::Duration;
@@ -30,7 +35,8 @@ pub const MAX_WASM32_MEMORY_BYTES: u64 = 4 << 30;
 /// What the engine must be able to hold at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EngineCapacity {
-    /// How many instances may be alive at the same time (one per concurrent run).
+    /// How many instances may be alive at the same time: one per running one-shot guest plus
+    /// one per durable run parked in the cache.
     pub instance_slots: u32,
 }
 
@@ -66,6 +72,7 @@ impl WasmEngine {
         pool.total_core_instances(slots)
             .total_memories(slots)
             .total_tables(slots)
+            .total_stacks(slots)
             .max_memories_per_module(1)
             .max_tables_per_module(1)
             .max_memory_size(max_memory_bytes);
@@ -73,6 +80,8 @@ impl WasmEngine {
         let mut config = Config::new();
         config
             .epoch_interruption(true)
+            .cranelift_nan_canonicalization(true)
+            .relaxed_simd_deterministic(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&config).map_err(|err| error(format!("{err:#}")))?;
 

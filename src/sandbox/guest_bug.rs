@@ -38,9 +38,15 @@ pub enum GuestBug {
         /// The last message the guest logged at error level, often its panic message.
         last_error_log: Option<String>,
     },
-    /// The run was still executing when its deadline passed.
-    #[error("run did not finish within its {deadline:?} deadline and was interrupted\n{backtrace}")]
+    /// The guest was still executing when its deadline passed: the whole run for a one-shot
+    /// guest, one activation (from resume to park) for a durable one.
+    #[error(
+        "{} within its {deadline:?} deadline and was interrupted\n{backtrace}",
+        if *per_activation { "guest did not park in `wait` or end the run" } else { "run did not finish" }
+    )]
     DeadlineExceeded {
+        /// Whether the deadline bounds one activation of a durable guest.
+        per_activation: bool,
         /// The configured deadline.
         deadline: Duration,
         /// Where the guest was when it was interrupted.
@@ -77,6 +83,96 @@ pub enum GuestBug {
     /// `complete` was given more than one payload.
     #[error(transparent)]
     TooManyResultPayloads(#[from] TooManyResultPayloads),
+    /// A handle was passed where the ABI does not allow it.
+    #[error(transparent)]
+    Handle(#[from] HandleMisuse),
+    /// One of the per-run caps was exceeded.
+    #[error(transparent)]
+    CapExceeded(#[from] CapExceeded),
+    /// A v1 call's input parsed but asks for something the ABI does not allow.
+    #[error("{call}: {problem}")]
+    BadRequest {
+        /// The host call.
+        call: &'static str,
+        /// What is wrong with its input.
+        problem: String,
+    },
+}
+
+/// A handle passed to a call that cannot take it, named with the call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandleMisuse {
+    /// The run never issued this handle.
+    #[error(
+        "{call} was given handle {handle}, which this run never issued (it has issued {issued})"
+    )]
+    Unknown {
+        /// The host call.
+        call: &'static str,
+        /// The handle.
+        handle: u32,
+        /// How many handles the run has issued so far (they are 1..=issued).
+        issued: u32,
+    },
+    /// The handle's result was already taken.
+    #[error("{call} was given handle {handle} ({kind}), whose result was already taken")]
+    Consumed {
+        /// The host call.
+        call: &'static str,
+        /// The handle.
+        handle: u32,
+        /// What the handle is for.
+        kind: String,
+    },
+    /// The handle has no result yet.
+    #[error(
+        "{call} was given handle {handle} ({kind}), which is not ready: check is_ready or wait first"
+    )]
+    NotReady {
+        /// The host call.
+        call: &'static str,
+        /// The handle.
+        handle: u32,
+        /// What the handle is for.
+        kind: String,
+    },
+    /// `wait` was given no handles.
+    #[error("wait was called with count 0: it needs at least one handle")]
+    EmptyWait,
+    /// `take_result` was given a length other than `result_len`.
+    #[error(
+        "take_result was called for handle {handle} with length {given}, but result_len({handle}) is {expected}"
+    )]
+    ResultLength {
+        /// The handle.
+        handle: u32,
+        /// Length the guest passed.
+        given: u32,
+        /// Length of the result JSON.
+        expected: usize,
+    },
+    /// `cancel` was given a handle that cannot be cancelled.
+    #[error(
+        "cancel was given handle {handle} ({kind}); only timers and activities can be cancelled"
+    )]
+    NotCancellable {
+        /// The handle.
+        handle: u32,
+        /// What the handle is for.
+        kind: String,
+    },
+}
+
+/// A per-run cap that a guest exceeded, with the configuration key that raises it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what}: the cap is {limit} (raise `{key}` if this is intended)")]
+pub struct CapExceeded {
+    /// What went over the cap, with the count reached.
+    pub what: String,
+    /// The cap.
+    pub limit: u64,
+    /// The configuration key of the cap.
+    pub key: &'static str,
 }
 
 fn last_error_suffix(last_error_log: Option<&str>) -> String {
@@ -97,6 +193,9 @@ impl GuestBug {
             GuestBug::InfoLengthMismatch { .. } => "info_length_mismatch",
             GuestBug::InvalidOutput(_) => "invalid_output",
             GuestBug::TooManyResultPayloads(_) => "too_many_result_payloads",
+            GuestBug::Handle(_) => "handle_misuse",
+            GuestBug::CapExceeded(_) => "cap_exceeded",
+            GuestBug::BadRequest { .. } => "bad_request",
         }
     }
 }

@@ -6,11 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
-use wasmtime::Linker;
 
 use crate::sandbox::bundle::{Bundle, BundleErrors, BundleSpec};
 use crate::sandbox::engine::{EngineCapacity, EngineError, WasmEngine};
-use crate::sandbox::host::{self, InstanceState};
+use crate::sandbox::host::Linkers;
 use crate::sandbox::module_cache::{CacheError, ModuleCache};
 
 /// The registry could not be built.
@@ -40,14 +39,14 @@ impl BundleRegistry {
     /// Loads every workflow's bundle; fails with all the problems found, not just the first.
     pub fn load(
         engine: &WasmEngine,
-        linker: &Linker<InstanceState>,
+        linkers: &Linkers,
         workflows: &[BundleSpec],
         cache: Option<&ModuleCache>,
     ) -> Result<BundleRegistry, BundleErrors> {
         let mut by_type = BTreeMap::new();
         let mut errors = Vec::new();
         for settings in workflows {
-            match Bundle::load(engine, linker, settings, cache) {
+            match Bundle::load(engine, linkers, settings, cache) {
                 Ok(bundle) => {
                     by_type.insert(settings.workflow_type.clone(), Arc::new(bundle));
                 }
@@ -69,7 +68,7 @@ impl BundleRegistry {
         specs: &[BundleSpec],
     ) -> Result<BundleRegistry, RegistryError> {
         let engine = WasmEngine::new(capacity)?;
-        let linker = host::linker(engine.engine())
+        let linkers = Linkers::new(engine.engine())
             .map_err(|err| RegistryError::Linker(format!("{err:#}")))?;
         let cache = match cache_dir {
             Some(dir) => Some(ModuleCache::open(dir, engine.engine())?),
@@ -77,7 +76,7 @@ impl BundleRegistry {
         };
         Ok(BundleRegistry::load(
             &engine,
-            &linker,
+            &linkers,
             specs,
             cache.as_ref(),
         )?)

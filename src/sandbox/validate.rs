@@ -6,7 +6,9 @@ use wasmtime::{ExternType, FuncType, Module, ModuleExport, ValType};
 
 use crate::sandbox::bundle::BundleProblem;
 use crate::sandbox::engine::WASM_PAGE_BYTES;
-use crate::sandbox::host::{ABI_IMPORTS, IMPORT_MODULE};
+use crate::sandbox::host::{
+    ABI_IMPORTS, AbiImport, IMPORT_MODULE, NOT_YET_PROVIDED_IMPORTS, WasmType,
+};
 
 fn describe_func(ty: &FuncType) -> String {
     let list = |types: &mut dyn Iterator<Item = ValType>| {
@@ -22,37 +24,55 @@ fn describe_func(ty: &FuncType) -> String {
     )
 }
 
-fn abi_signature(params: usize, results: usize) -> String {
-    format!(
-        "({}) -> ({})",
-        vec!["i32"; params].join(", "),
-        vec!["i32"; results].join(", ")
-    )
+fn abi_signature(import: &AbiImport) -> String {
+    let list = |types: &[WasmType]| {
+        types
+            .iter()
+            .map(|ty| match ty {
+                WasmType::I32 => "i32",
+                WasmType::I64 => "i64",
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("({}) -> ({})", list(import.params), list(import.results))
 }
 
-fn is_all_i32(types: impl ExactSizeIterator<Item = ValType>, count: usize) -> bool {
-    types.len() == count && types.into_iter().all(|ty| matches!(ty, ValType::I32))
+fn matches(types: impl ExactSizeIterator<Item = ValType>, expected: &[WasmType]) -> bool {
+    types.len() == expected.len()
+        && types.zip(expected).all(|(ty, expected)| match expected {
+            WasmType::I32 => matches!(ty, ValType::I32),
+            WasmType::I64 => matches!(ty, ValType::I64),
+        })
 }
 
-pub(crate) fn check_imports(module: &Module) -> Result<(), BundleProblem> {
+/// Checks every import against the ABI; returns whether the module is durable (imports any v1
+/// call), which decides the linker it gets.
+pub(crate) fn check_imports(module: &Module) -> Result<bool, BundleProblem> {
+    let mut durable = false;
     for import in module.imports() {
         let name = format!("{}.{}", import.module(), import.name());
+        let in_env = import.module() == IMPORT_MODULE;
         let kind = match import.ty() {
             ExternType::Memory(_) => return Err(BundleProblem::ImportsMemory(name)),
             ExternType::Func(func) => {
-                let abi = ABI_IMPORTS.iter().find(|(abi_name, _, _)| {
-                    import.module() == IMPORT_MODULE && *abi_name == import.name()
-                });
-                if let Some((_, params, results)) = abi {
-                    if !is_all_i32(func.params(), *params) || !is_all_i32(func.results(), *results)
+                let abi = ABI_IMPORTS
+                    .iter()
+                    .find(|abi| in_env && abi.name == import.name());
+                if let Some(abi) = abi {
+                    if !matches(func.params(), abi.params) || !matches(func.results(), abi.results)
                     {
                         return Err(BundleProblem::WrongImportSignature {
                             import: name,
-                            expected: abi_signature(*params, *results),
+                            expected: abi_signature(abi),
                             found: describe_func(&func),
                         });
                     }
+                    durable |= abi.durable;
                     continue;
+                }
+                if in_env && NOT_YET_PROVIDED_IMPORTS.contains(&import.name()) {
+                    return Err(BundleProblem::NotYetProvided(name));
                 }
                 format!("function {}", describe_func(&func))
             }
@@ -62,7 +82,7 @@ pub(crate) fn check_imports(module: &Module) -> Result<(), BundleProblem> {
         };
         let allowed = ABI_IMPORTS
             .iter()
-            .map(|(abi_name, _, _)| format!("{IMPORT_MODULE}.{abi_name}"))
+            .map(|abi| format!("{IMPORT_MODULE}.{}", abi.name))
             .collect::<Vec<_>>()
             .join(", ");
         return Err(BundleProblem::UnknownImport {
@@ -71,7 +91,7 @@ pub(crate) fn check_imports(module: &Module) -> Result<(), BundleProblem> {
             allowed,
         });
     }
-    Ok(())
+    Ok(durable)
 }
 
 fn describe_export(module: &Module, name: &str) -> String {

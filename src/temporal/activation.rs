@@ -1,57 +1,65 @@
-//! Handling one workflow activation: jobs in, one completion out.
+//! Routing activations to runs: the run cache, the limits on guests running and instances alive
+//! at once, and evictions.
 //!
-//! This is where Temporal's vocabulary meets the sandbox. An `InitializeWorkflow` job runs the
-//! workflow's bundle once and turns how the guest ended into a `CompleteWorkflowExecution` or
-//! `FailWorkflowExecution` command (or, for a guest bug, a failed activation); every other job is
-//! answered as ABI v0 allows. The decisions and their reasons are in
-//! `proto-notes/workflow-lifecycle.md`.
+//! Core hands out one outstanding activation per run, so a run is taken out of the cache while
+//! its activation is processed and put back with its completion. `RemoveFromCache` drops the run
+//! (and with it a parked guest's instance); a nondeterminism eviction is reported with the calls
+//! the guest made. The meaning of each job is [`WorkflowRun`]'s business.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use temporalio_common::protos::coresdk::workflow_activation::{
-    WorkflowActivation, WorkflowActivationJob, workflow_activation_job::Variant as Job,
-};
-use temporalio_common::protos::coresdk::workflow_commands::{
-    CompleteWorkflowExecution, FailWorkflowExecution, QueryResult, UpdateResponse, query_result,
-    update_response, workflow_command::Variant as Command,
+    RemoveFromCache, WorkflowActivation, remove_from_cache::EvictionReason,
+    workflow_activation_job::Variant as Job,
 };
 use temporalio_common::protos::coresdk::workflow_completion::WorkflowActivationCompletion;
-use temporalio_common::protos::temporal::api::failure::v1::Failure;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::abi;
 use crate::convert::{self, WorkerContext};
-use crate::metrics::{RunOutcome, WorkerMetrics};
-use crate::sandbox::GuestBug;
-use crate::sandbox::GuestBugPolicy;
-use crate::sandbox::host::LogContext;
-use crate::sandbox::instance::{self, GuestOutcome};
-use crate::sandbox::{Bundle, BundleRegistry};
+use crate::metrics::WorkerMetrics;
+use crate::sandbox::BundleRegistry;
+use crate::temporal::workflow_run::{Activated, WorkflowRun};
 
-/// Failure type of a guest bug reported as a workflow (or workflow task) failure.
-pub const GUEST_BUG_FAILURE_TYPE: &str = "WasmGuestBug";
+pub use crate::temporal::ending::{GUEST_BUG_FAILURE_TYPE, terminal_command};
+pub use crate::temporal::workflow_run::UNSUPPORTED_BY_ABI_FAILURE_TYPE;
+
 /// Failure type of a workflow task for a type the worker has no bundle for.
 pub const UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE: &str = "UnknownWorkflowType";
 /// Failure type of a workflow task the worker itself could not process.
 pub const WORKER_ERROR_FAILURE_TYPE: &str = "WorkerError";
-/// Failure type of queries and updates, which ABI v0 workflows cannot handle.
-pub const UNSUPPORTED_BY_ABI_FAILURE_TYPE: &str = "UnsupportedByAbiV0";
 
-/// What the worker remembers about a run between its activations, until core evicts it.
-#[derive(Clone, Debug)]
-struct KnownRun {
-    workflow_type: String,
-    workflow_id: String,
+/// Asks core to evict a run (`Worker::request_workflow_eviction`).
+pub type EvictionRequester = Box<dyn Fn(&str) + Send + Sync>;
+
+/// Durable instances alive at once when the worker does not say (tests, benchmarks).
+const DEFAULT_INSTANCE_SLOTS: usize = 1024;
+
+/// One cached run: `None` while its activation is being processed.
+struct CachedRun {
+    run: Option<WorkflowRun>,
+    last_used: u64,
+}
+
+/// The runs core has cached, by run id, with a use counter for least-recently-used eviction.
+#[derive(Default)]
+struct RunCache {
+    runs: HashMap<String, CachedRun>,
+    clock: u64,
 }
 
 /// Turns activations into completions; shared by every task of the worker loop.
 pub struct ActivationHandler {
     bundles: Arc<BundleRegistry>,
     context: WorkerContext,
+    /// Guests running at once (each on a blocking thread).
     run_slots: Semaphore,
-    known_runs: Mutex<HashMap<String, KnownRun>>,
+    /// Durable instances alive at once: what the engine's pool can hold beyond running guests.
+    instance_slots: Arc<Semaphore>,
+    cache: Mutex<RunCache>,
     metrics: Arc<WorkerMetrics>,
+    /// How to ask core to evict a run when the pool is full.
+    evict: EvictionRequester,
 }
 
 impl ActivationHandler {
@@ -66,237 +74,239 @@ impl ActivationHandler {
             bundles,
             context,
             run_slots: Semaphore::new(max_concurrent_runs.max(1) as usize),
-            known_runs: Mutex::new(HashMap::new()),
+            instance_slots: Arc::new(Semaphore::new(DEFAULT_INSTANCE_SLOTS)),
+            cache: Mutex::new(RunCache::default()),
             metrics,
+            evict: Box::new(|_| {}),
         }
+    }
+
+    /// Lets at most `slots` durable instances live at once; when they are all taken, the least
+    /// recently used parked run is evicted through `evict` rather than the activation failing.
+    pub fn with_instance_pool(mut self, slots: u32, evict: EvictionRequester) -> Self {
+        self.instance_slots = Arc::new(Semaphore::new(slots.max(1) as usize));
+        self.evict = evict;
+        self
     }
 
     /// Number of runs core currently has cached (and so this handler remembers).
     pub fn known_run_count(&self) -> usize {
-        self.known_runs().len()
+        self.cache().runs.len()
     }
 
-    fn known_runs(&self) -> std::sync::MutexGuard<'_, HashMap<String, KnownRun>> {
+    fn cache(&self) -> MutexGuard<'_, RunCache> {
         // The map holds plain data; a panic elsewhere cannot leave it inconsistent.
-        self.known_runs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Handles one activation and returns the completion to send back to core.
     pub async fn handle(&self, activation: WorkflowActivation) -> WorkflowActivationCompletion {
-        let WorkflowActivation {
-            run_id,
-            jobs,
-            is_replaying,
-            ..
-        } = activation;
-
-        let mut initialize = None;
-        let mut commands = Vec::new();
-        for WorkflowActivationJob { variant } in jobs {
-            match variant {
-                Some(Job::RemoveFromCache(eviction)) => {
-                    // Evictions arrive alone; forget the run and acknowledge.
-                    let forgotten = self.known_runs().remove(&run_id);
-                    tracing::debug!(
-                        %run_id,
-                        workflow_id = forgotten.as_ref().map(|run| run.workflow_id.as_str()),
-                        reason = %eviction.message,
-                        "run evicted"
-                    );
-                    return WorkflowActivationCompletion::empty(run_id);
-                }
-                Some(Job::InitializeWorkflow(init)) => initialize = Some(init),
-                Some(Job::QueryWorkflow(query)) => {
-                    commands.push(Command::RespondToQuery(QueryResult {
-                        query_id: query.query_id,
-                        variant: Some(query_result::Variant::Failed(unsupported(format!(
-                            "query `{}` cannot be answered: ABI v0 workflows have no query handlers",
-                            query.query_type
-                        )))),
-                    }))
-                }
-                Some(Job::DoUpdate(update)) => commands.push(Command::UpdateResponse(UpdateResponse {
-                    protocol_instance_id: update.protocol_instance_id,
-                    response: Some(update_response::Response::Rejected(unsupported(format!(
-                        "update `{}` was rejected: ABI v0 workflows have no update handlers",
-                        update.name
-                    )))),
-                })),
-                // Signals, cancellation requests and the rest have no ABI v0 counterpart: the
-                // workflow runs to its own end, as a workflow without handlers would in any SDK.
-                Some(other) => tracing::debug!(%run_id, job = job_name(&other), "job ignored: no ABI v0 handler"),
-                None => {}
-            }
+        let run_id = activation.run_id.clone();
+        if let Some(eviction) = eviction_of(&activation) {
+            // Evictions arrive alone; dropping the run drops its instance.
+            self.forget(&run_id, eviction);
+            return WorkflowActivationCompletion::empty(run_id);
         }
+        let cached = self
+            .cache()
+            .runs
+            .get_mut(&run_id)
+            .map(|cached| cached.run.take());
+        let mut run = match cached {
+            Some(Some(run)) => run,
+            Some(None) => {
+                return host_error(run_id, "an activation arrived while the previous one of the same run was still being processed".to_owned());
+            }
+            None => match self.new_run(&activation) {
+                Ok(run) => run,
+                Err(completion) => return *completion,
+            },
+        };
+        if starts_instance(&activation, &run) {
+            run.hold_slot(self.instance_slot().await);
+        }
+        let activated = match self.activate_on_blocking_thread(run, activation).await {
+            Ok((run, activated)) => {
+                self.record(&run, &activated);
+                let mut cache = self.cache();
+                cache.clock += 1;
+                let last_used = cache.clock;
+                cache.runs.insert(
+                    run_id,
+                    CachedRun {
+                        run: Some(run),
+                        last_used,
+                    },
+                );
+                activated
+            }
+            Err(message) => {
+                self.cache().runs.remove(&run_id);
+                return host_error(run_id, message);
+            }
+        };
+        activated.completion
+    }
 
-        match initialize {
-            Some(mut init) => {
-                let Some(bundle) = self.bundles.get(&init.workflow_type).cloned() else {
-                    let registered: Vec<&str> = self.bundles.workflow_types().collect();
-                    let message = format!(
-                        "workflow type `{}` is not registered on this worker; registered types: {}",
-                        init.workflow_type,
-                        registered.join(", ")
-                    );
-                    tracing::warn!(%run_id, workflow_id = %init.workflow_id, "{message}");
-                    self.metrics.record_unknown_type(&init.workflow_type);
-                    let failure =
-                        convert::host_failure(message, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE, false);
-                    return WorkflowActivationCompletion::fail(run_id, failure, None);
-                };
-                let log = LogContext {
-                    workflow_type: init.workflow_type.clone(),
-                    workflow_id: init.workflow_id.clone(),
-                    run_id: run_id.clone(),
-                    replaying: is_replaying,
-                };
-                let info = convert::info_from_initialize(&mut init, &run_id, &self.context);
-                let started = std::time::Instant::now();
-                let outcome = match self.run_guest(&bundle, info, log.clone()).await {
-                    Ok(outcome) => outcome,
-                    Err(message) => {
-                        // A failure of the host itself, never the guest's: retry the task.
-                        tracing::error!(workflow_type = %log.workflow_type, workflow_id = %log.workflow_id, %run_id, "{message}");
-                        let failure =
-                            convert::host_failure(message, WORKER_ERROR_FAILURE_TYPE, false);
-                        return WorkflowActivationCompletion::fail(run_id, failure, None);
-                    }
-                };
-                if let Err(bug) = &outcome {
-                    self.metrics
-                        .record_guest_bug(&log.workflow_type, bug.kind());
-                }
-                let command = terminal_command(&bundle, &log, outcome);
-                let run_outcome = match &command {
-                    Ok(Command::CompleteWorkflowExecution(_)) => RunOutcome::Completed,
-                    Ok(_) => RunOutcome::Failed,
-                    Err(_) => RunOutcome::GuestBug,
-                };
-                self.metrics
-                    .record_run(&log.workflow_type, run_outcome, started.elapsed());
-                match command {
-                    Ok(command) => {
-                        self.known_runs().insert(
-                            run_id.clone(),
-                            KnownRun {
-                                workflow_type: log.workflow_type,
-                                workflow_id: log.workflow_id,
-                            },
-                        );
-                        commands.push(command);
-                        WorkflowActivationCompletion::from_cmds(run_id, commands)
-                    }
-                    Err(task_failure) => {
-                        WorkflowActivationCompletion::fail(run_id, *task_failure, None)
-                    }
-                }
-            }
-            None => {
-                let known = self.known_runs().get(&run_id).cloned();
-                match known {
-                    Some(run) => {
-                        tracing::trace!(%run_id, workflow_type = %run.workflow_type, "activation after the run ended");
-                        WorkflowActivationCompletion::from_cmds(run_id, commands)
-                    }
-                    None => {
-                        // Core always initializes a run before anything else; failing the task
-                        // makes it evict and replay from the start.
-                        let failure = convert::host_failure(
-                            format!(
-                                "activation for run {run_id}, which this worker has not initialized"
-                            ),
-                            GUEST_BUG_FAILURE_TYPE,
-                            false,
-                        );
-                        WorkflowActivationCompletion::fail(run_id, failure, None)
-                    }
-                }
-            }
+    /// A run for an activation of a run this handler does not know: it must initialize it.
+    fn new_run(
+        &self,
+        activation: &WorkflowActivation,
+    ) -> Result<WorkflowRun, Box<WorkflowActivationCompletion>> {
+        let init = activation.jobs.iter().find_map(|job| match &job.variant {
+            Some(Job::InitializeWorkflow(init)) => Some(init),
+            _ => None,
+        });
+        let run_id = activation.run_id.clone();
+        let Some(init) = init else {
+            // Core always initializes a run first; failing the task makes it replay from there.
+            let failure = convert::host_failure(
+                format!("activation for run {run_id}, which this worker has not initialized"),
+                GUEST_BUG_FAILURE_TYPE,
+                false,
+            );
+            return Err(Box::new(WorkflowActivationCompletion::fail(
+                run_id, failure, None,
+            )));
+        };
+        let Some(bundle) = self.bundles.get(&init.workflow_type) else {
+            let registered: Vec<&str> = self.bundles.workflow_types().collect();
+            let message = format!(
+                "workflow type `{}` is not registered on this worker; registered types: {}",
+                init.workflow_type,
+                registered.join(", ")
+            );
+            tracing::warn!(%run_id, workflow_id = %init.workflow_id, "{message}");
+            self.metrics.record_unknown_type(&init.workflow_type);
+            let failure = convert::host_failure(message, UNKNOWN_WORKFLOW_TYPE_FAILURE_TYPE, false);
+            return Err(Box::new(WorkflowActivationCompletion::fail(
+                run_id, failure, None,
+            )));
+        };
+        Ok(WorkflowRun::new(
+            run_id,
+            Arc::clone(bundle),
+            self.context.clone(),
+        ))
+    }
+
+    /// A pool slot for a new durable instance. When none is free, the least recently used run
+    /// with a parked instance is evicted through core, and its slot comes back with the
+    /// eviction.
+    async fn instance_slot(&self) -> OwnedSemaphorePermit {
+        if let Ok(permit) = Arc::clone(&self.instance_slots).try_acquire_owned() {
+            return permit;
+        }
+        let victim = {
+            let cache = self.cache();
+            cache
+                .runs
+                .iter()
+                .filter(|(_, cached)| {
+                    cached
+                        .run
+                        .as_ref()
+                        .is_some_and(WorkflowRun::has_live_instance)
+                })
+                .min_by_key(|(_, cached)| cached.last_used)
+                .map(|(run_id, _)| run_id.clone())
+        };
+        if let Some(run_id) = victim {
+            tracing::info!(%run_id, "instance pool full: evicting the least recently used run");
+            (self.evict)(&run_id);
+        }
+        match Arc::clone(&self.instance_slots).acquire_owned().await {
+            Ok(permit) => permit,
+            // The semaphore is never closed; if it were, run without a slot rather than hang.
+            Err(_) => Arc::new(Semaphore::new(1))
+                .try_acquire_owned()
+                .unwrap_or_else(|_| unreachable!("a fresh semaphore has a permit")),
         }
     }
 
-    /// Runs the guest on a blocking thread, holding one of the run slots.
-    async fn run_guest(
+    /// Runs the activation on a blocking thread, holding one of the run slots.
+    async fn activate_on_blocking_thread(
         &self,
-        bundle: &Arc<Bundle>,
-        info: abi::Info,
-        log: LogContext,
-    ) -> Result<Result<GuestOutcome, GuestBug>, String> {
-        let info_json: Arc<[u8]> = abi::encode_info(&info).into();
+        mut run: WorkflowRun,
+        activation: WorkflowActivation,
+    ) -> Result<(WorkflowRun, Activated), String> {
         let _slot = self
             .run_slots
             .acquire()
             .await
             .map_err(|_| "the run slots were closed".to_owned())?;
-        let bundle = Arc::clone(bundle);
         let _in_flight = self.metrics.instance_started();
-        tokio::task::spawn_blocking(move || instance::execute(&bundle, info_json, log))
-            .await
-            .map_err(|err| format!("the run's thread failed: {err}"))
+        tokio::task::spawn_blocking(move || {
+            let activated = run.activate(activation);
+            (run, activated)
+        })
+        .await
+        .map_err(|err| format!("the run's thread failed: {err}"))
     }
-}
 
-/// Maps how a run ended to the workflow's terminal command, or to the failure of the workflow
-/// task when the bundle's policy says a guest bug fails the task.
-pub fn terminal_command(
-    bundle: &Bundle,
-    log: &LogContext,
-    outcome: Result<GuestOutcome, GuestBug>,
-) -> Result<Command, Box<Failure>> {
-    let bug = match outcome {
-        Ok(GuestOutcome::Completed(payloads)) => match convert::result_from_abi(payloads) {
-            Ok(result) => {
-                return Ok(Command::CompleteWorkflowExecution(
-                    CompleteWorkflowExecution { result },
-                ));
-            }
-            Err(too_many) => GuestBug::from(too_many),
-        },
-        Ok(GuestOutcome::Failed(failure)) => {
-            let failure =
-                failure.map_or_else(convert::unspecified_failure, convert::failure_from_abi);
-            return Ok(Command::FailWorkflowExecution(FailWorkflowExecution {
-                failure: Some(failure),
-            }));
+    fn record(&self, run: &WorkflowRun, activated: &Activated) {
+        let Some(finished) = activated.finished else {
+            return;
+        };
+        if let Some(kind) = finished.bug_kind {
+            self.metrics.record_guest_bug(run.workflow_type(), kind);
         }
-        Err(bug) => bug,
-    };
-    let message = format!(
-        "guest bug in workflow type `{}` (bundle {}): {bug}",
-        bundle.workflow_type(),
-        bundle.module_path().display()
-    );
-    tracing::warn!(
-        workflow_type = %log.workflow_type,
-        workflow_id = %log.workflow_id,
-        run_id = %log.run_id,
-        kind = bug.kind(),
-        "{message}"
-    );
-    match bundle.on_guest_bug() {
-        GuestBugPolicy::FailTask => Err(Box::new(convert::host_failure(
-            message,
-            GUEST_BUG_FAILURE_TYPE,
-            false,
-        ))),
-        GuestBugPolicy::FailWorkflow => Ok(Command::FailWorkflowExecution(FailWorkflowExecution {
-            failure: Some(convert::host_failure(message, GUEST_BUG_FAILURE_TYPE, true)),
-        })),
+        self.metrics
+            .record_run(run.workflow_type(), finished.outcome, finished.duration);
+    }
+
+    /// Drops an evicted run, reporting nondeterminism with what the guest did.
+    fn forget(&self, run_id: &str, eviction: &RemoveFromCache) {
+        let forgotten = self
+            .cache()
+            .runs
+            .remove(run_id)
+            .and_then(|cached| cached.run);
+        let workflow_id = forgotten.as_ref().map(WorkflowRun::workflow_id);
+        if eviction.reason() == EvictionReason::Nondeterminism {
+            let workflow_type = forgotten
+                .as_ref()
+                .map_or("unknown", WorkflowRun::workflow_type);
+            let calls = forgotten
+                .as_ref()
+                .map(|run| run.last_calls().join(", "))
+                .filter(|calls| !calls.is_empty())
+                .unwrap_or_else(|| "none".to_owned());
+            self.metrics.record_nondeterminism(workflow_type);
+            tracing::warn!(
+                %run_id,
+                workflow_id,
+                %workflow_type,
+                "nondeterminism: the guest's commands differ from the workflow's history: {}; \
+                 the guest's calls in its last activation: {calls}",
+                eviction.message
+            );
+        } else {
+            tracing::debug!(%run_id, workflow_id, reason = %eviction.message, "run evicted");
+        }
     }
 }
 
-fn unsupported(message: String) -> Failure {
-    convert::host_failure(message, UNSUPPORTED_BY_ABI_FAILURE_TYPE, true)
+/// The eviction job, when the activation is one.
+fn eviction_of(activation: &WorkflowActivation) -> Option<&RemoveFromCache> {
+    activation.jobs.iter().find_map(|job| match &job.variant {
+        Some(Job::RemoveFromCache(eviction)) => Some(eviction),
+        _ => None,
+    })
 }
 
-fn job_name(job: &Job) -> &'static str {
-    match job {
-        Job::SignalWorkflow(_) => "signal_workflow",
-        Job::CancelWorkflow(_) => "cancel_workflow",
-        Job::UpdateRandomSeed(_) => "update_random_seed",
-        Job::NotifyHasPatch(_) => "notify_has_patch",
-        _ => "other",
-    }
+/// Whether this activation creates the run's durable instance (which needs a pool slot).
+fn starts_instance(activation: &WorkflowActivation, run: &WorkflowRun) -> bool {
+    run.is_durable()
+        && activation
+            .jobs
+            .iter()
+            .any(|job| matches!(job.variant, Some(Job::InitializeWorkflow(_))))
+}
+
+/// A failure of the host itself, never the guest's: the task is retried.
+fn host_error(run_id: String, message: String) -> WorkflowActivationCompletion {
+    tracing::error!(%run_id, "{message}");
+    let failure = convert::host_failure(message, WORKER_ERROR_FAILURE_TYPE, false);
+    WorkflowActivationCompletion::fail(run_id, failure, None)
 }

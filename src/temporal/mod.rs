@@ -7,4 +7,7 @@
 
 pub mod activation;
 pub mod connection;
+pub mod ending;
+pub mod sequences;
 pub mod worker;
+pub mod workflow_run;

@@ -68,6 +68,29 @@ pub enum WorkerError {
     ShutdownTimedOut(Duration),
 }
 
+/// How many instances the engine's pool holds, and how many of them parked durable runs may
+/// take: every run core caches may hold one, and every running guest needs one besides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstancePool {
+    /// Slots of the engine's pool.
+    pub engine_slots: u32,
+    /// Slots durable runs may hold while parked.
+    pub parked_instances: u32,
+}
+
+impl InstancePool {
+    /// The pool for these worker settings.
+    pub fn for_settings(worker: &crate::config::WorkerSettings) -> InstancePool {
+        let cached = u32::try_from(worker.max_cached_workflows).unwrap_or(u32::MAX);
+        // With no cache, core still keeps a run until its eviction follows the task.
+        let parked_instances = cached.max(worker.max_concurrent_runs);
+        InstancePool {
+            engine_slots: parked_instances.saturating_add(worker.max_concurrent_runs),
+            parked_instances,
+        }
+    }
+}
+
 /// Runs the worker until `shutdown` is requested and in-flight work is done.
 pub async fn run(
     settings: &Settings,
@@ -143,15 +166,28 @@ async fn run_until_drained(
         })?;
     let worker = Arc::new(worker);
 
-    let handler = Arc::new(ActivationHandler::new(
-        bundles,
-        WorkerContext {
-            namespace: temporal.namespace.clone(),
-            task_queue: temporal.task_queue.clone(),
-        },
-        settings.worker.max_concurrent_runs,
-        metrics,
-    ));
+    let handler = Arc::new(
+        ActivationHandler::new(
+            bundles,
+            WorkerContext {
+                namespace: temporal.namespace.clone(),
+                task_queue: temporal.task_queue.clone(),
+            },
+            settings.worker.max_concurrent_runs,
+            metrics,
+        )
+        .with_instance_pool(
+            InstancePool::for_settings(&settings.worker).parked_instances,
+            {
+                let worker = Arc::downgrade(&worker);
+                Box::new(move |run_id: &str| {
+                    if let Some(worker) = worker.upgrade() {
+                        worker.request_workflow_eviction(run_id);
+                    }
+                })
+            },
+        ),
+    );
 
     // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
     // core stops handing out new work and the poll below returns `ShutDown`.

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod activities;
+pub mod durable;
 pub mod temporal;
 pub mod tls_proxy;
 pub mod wat;
@@ -14,10 +16,11 @@ use temporal_wasm_worker::abi;
 use temporal_wasm_worker::sandbox::BundleSpec;
 use temporal_wasm_worker::sandbox::GuestBug;
 use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::GuestOutcome;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
-use temporal_wasm_worker::sandbox::host::{self, LogContext};
-use temporal_wasm_worker::sandbox::instance::{self, GuestOutcome};
+use temporal_wasm_worker::sandbox::host::{Linkers, LogContext};
+use temporal_wasm_worker::sandbox::instance;
 use temporal_wasm_worker::sandbox::{Bundle, BundleError};
 
 /// Limits generous enough for every fixture.
@@ -69,10 +72,10 @@ pub fn try_load_with(
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wat", wat);
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 4 }).expect("engine");
-    let linker = host::linker(engine.engine()).expect("linker");
+    let linkers = Linkers::new(engine.engine()).expect("linker");
     let mut settings = settings("Test", path, limits);
     settings.on_guest_bug = on_guest_bug;
-    let bundle = Bundle::load(&engine, &linker, &settings, None)?;
+    let bundle = Bundle::load(&engine, &linkers, &settings, None)?;
     Ok((fixtures, bundle))
 }
 
@@ -88,10 +91,15 @@ pub fn bundle_error(wat: impl AsRef<[u8]>) -> String {
     let fixtures = Fixtures::new();
     let path = fixtures.write("module.wasm", wat);
     let engine = WasmEngine::new(EngineCapacity { instance_slots: 1 }).expect("engine");
-    let linker = host::linker(engine.engine()).expect("linker");
-    Bundle::load(&engine, &linker, &settings("Test", path, TEST_LIMITS), None)
-        .expect_err("bundle must be refused")
-        .to_string()
+    let linkers = Linkers::new(engine.engine()).expect("linker");
+    Bundle::load(
+        &engine,
+        &linkers,
+        &settings("Test", path, TEST_LIMITS),
+        None,
+    )
+    .expect_err("bundle must be refused")
+    .to_string()
 }
 
 /// A `json/plain` payload holding `json`.
@@ -118,6 +126,14 @@ pub fn info(params: Vec<abi::Payload>) -> abi::Info {
             attempt: 1,
             start_time: "2026-01-01T00:00:00Z".into(),
         },
+    }
+}
+
+/// The run context `terminal_command` fills command defaults from.
+pub fn run_context() -> temporal_wasm_worker::convert::RunContext {
+    temporal_wasm_worker::convert::RunContext {
+        workflow_type: "Test".into(),
+        task_queue: "q".into(),
     }
 }
 

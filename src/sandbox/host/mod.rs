@@ -1,44 +1,162 @@
-//! The five host functions of ABI v0, registered once on a shared `Linker`.
+//! The host functions of the ABI, registered once per process on two `Linker`s.
 //!
-//! The functions are plain closures that reach the run's state through `Caller`; nothing in them
-//! is specific to one bundle or one run, so one linker serves every bundle for the life of the
-//! process. `complete` and `complete_with_failure` record the outcome and then return a
-//! [`RunEnded`] error: wasmtime unwinds the guest right there, which is how "complete ends the run
-//! immediately when reached" is enforced. Guest bugs detected inside a host call end the run the
-//! same way.
+//! The functions are plain closures that reach the instance's state through `Caller`; nothing in
+//! them is specific to one bundle or one run, so each linker serves every bundle for the life of
+//! the process. There are two because wasmtime only lets a linker with an async import be used
+//! asynchronously: one-shot (ABI v0) bundles keep a fully synchronous linker and their fast path,
+//! durable bundles get every call, with `wait` async so that it can park the guest.
+//!
+//! A call that ends the run (`complete`, `continue_as_new`, …) records the outcome and returns a
+//! [`RunEnded`] error: wasmtime unwinds the guest right there, which is how "nothing after the
+//! call executes" is enforced. Guest bugs detected inside a host call end the run the same way.
+//!
+//! The families, one file each: [`info`] (info and logs), [`ending`] (how a run ends),
+//! [`commands`] (timers, activities, cancel), [`waiting`] (`wait` and results), [`channels`]
+//! (cancellation and signals), [`deterministic`] (time, randomness, patches, replay).
 
+mod channels;
+mod commands;
+mod deterministic;
+pub mod durable;
+mod ending;
+mod info;
 mod state;
-
-use std::sync::Arc;
+mod waiting;
 
 use wasmtime::{Caller, Engine, Linker};
 
+pub use crate::abi::GuestOutcome;
 pub use state::{InstanceState, LogContext, MemoryLimitHit, RunEnd, RunEnded};
 
-use crate::abi::{self, LogLevel};
+use crate::abi;
 use crate::sandbox::GuestBug;
 use crate::sandbox::guest_memory;
+use durable::DurableState;
 
 /// Module name every ABI import comes from (the default of clang, rustc and Zig).
 pub const IMPORT_MODULE: &str = "env";
 
-/// Name, parameter count and result count of each ABI import; every value is an `i32`.
-pub const ABI_IMPORTS: [(&str, usize, usize); 5] = [
-    ("get_info_len", 0, 1),
-    ("get_info", 2, 0),
-    ("write_log", 3, 0),
-    ("complete", 2, 0),
-    ("complete_with_failure", 2, 0),
-];
-
-/// At most this many log lines are emitted per run; the rest are counted and reported once, so
-/// a guest that floods `write_log` costs bounded output.
+/// At most this many log lines are emitted per activation (per run for a one-shot guest); the
+/// rest are counted and reported once, so a guest that floods `write_log` costs bounded output.
 pub const MAX_LOG_LINES_PER_RUN: u32 = 1000;
 
 /// Longer log messages are cut to this many bytes.
 pub const MAX_LOG_MESSAGE_BYTES: usize = 16 * 1024;
 
-/// Runs `access` on the guest's memory and the run state together.
+/// A value type in an ABI signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WasmType {
+    /// Pointers, lengths, handles, flags.
+    I32,
+    /// Times in milliseconds.
+    I64,
+}
+
+/// One import the ABI defines, with its signature.
+#[derive(Clone, Copy, Debug)]
+pub struct AbiImport {
+    /// Its name in module `env`.
+    pub name: &'static str,
+    /// Parameter types.
+    pub params: &'static [WasmType],
+    /// Result types.
+    pub results: &'static [WasmType],
+    /// Whether importing it makes a bundle durable (ABI v1); v0 imports do not.
+    pub durable: bool,
+}
+
+const fn import(
+    name: &'static str,
+    params: &'static [WasmType],
+    results: &'static [WasmType],
+    durable: bool,
+) -> AbiImport {
+    AbiImport {
+        name,
+        params,
+        results,
+        durable,
+    }
+}
+
+use WasmType::{I32, I64};
+
+/// Every import this worker provides.
+pub const ABI_IMPORTS: &[AbiImport] = &[
+    import("get_info_len", &[], &[I32], false),
+    import("get_info", &[I32, I32], &[], false),
+    import("write_log", &[I32, I32, I32], &[], false),
+    import("complete", &[I32, I32], &[], false),
+    import("complete_with_failure", &[I32, I32], &[], false),
+    import("start_timer", &[I32, I32], &[I32], true),
+    import("start_activity", &[I32, I32], &[I32], true),
+    import("cancel", &[I32], &[], true),
+    import("wait", &[I32, I32], &[I32], true),
+    import("is_ready", &[I32], &[I32], true),
+    import("result_len", &[I32], &[I32], true),
+    import("take_result", &[I32, I32, I32], &[], true),
+    import("cancellation_channel", &[], &[I32], true),
+    import("signal_channel", &[I32, I32], &[I32], true),
+    import("continue_as_new", &[I32, I32], &[], true),
+    import("complete_as_cancelled", &[I32, I32], &[], true),
+    import("now", &[], &[I64], true),
+    import("random", &[I32, I32], &[], true),
+    import("patched", &[I32, I32, I32], &[I32], true),
+    import("is_replaying", &[], &[I32], true),
+    import("log_level", &[], &[I32], true),
+];
+
+/// Imports ABI v1 defines that this worker does not provide yet; a bundle importing one is
+/// refused at load with a message saying so, rather than failing at its first call.
+pub const NOT_YET_PROVIDED_IMPORTS: &[&str] = &[
+    "start_http_activity",
+    "start_child_workflow",
+    "signal_external_workflow",
+    "cancel_external_workflow",
+    "update_channel",
+    "respond_update",
+    "set_query_result",
+    "upsert_search_attributes",
+    "upsert_memo",
+    "set_current_details",
+    "emit_metric",
+];
+
+/// The process's two linkers: every bundle is pre-linked with the one its imports call for.
+pub struct Linkers {
+    /// ABI v0's synchronous calls only, for one-shot bundles.
+    pub one_shot: Linker<InstanceState>,
+    /// Every call, with `wait` asynchronous, for durable bundles.
+    pub durable: Linker<InstanceState>,
+}
+
+impl Linkers {
+    /// Builds both linkers for `engine`.
+    pub fn new(engine: &Engine) -> wasmtime::Result<Linkers> {
+        Ok(Linkers {
+            one_shot: linker(engine, false)?,
+            durable: linker(engine, true)?,
+        })
+    }
+}
+
+/// Builds a linker with the host functions: every ABI import when `durable`, else only ABI v0's
+/// (synchronous) ones. One of each per process.
+pub fn linker(engine: &Engine, durable: bool) -> wasmtime::Result<Linker<InstanceState>> {
+    let mut linker = Linker::new(engine);
+    info::register(&mut linker)?;
+    ending::register_v0(&mut linker)?;
+    if durable {
+        ending::register_v1(&mut linker)?;
+        commands::register(&mut linker)?;
+        waiting::register(&mut linker)?;
+        channels::register(&mut linker)?;
+        deterministic::register(&mut linker)?;
+    }
+    Ok(linker)
+}
+
+/// Runs `access` on the guest's memory and the instance state together.
 fn with_memory<R>(
     caller: &mut Caller<'_, InstanceState>,
     access: impl FnOnce(&mut [u8], &mut InstanceState) -> R,
@@ -56,89 +174,43 @@ fn with_memory<R>(
     }
 }
 
-/// Builds the linker with all ABI v0 host functions; one per process.
-pub fn linker(engine: &Engine) -> wasmtime::Result<Linker<InstanceState>> {
-    let mut linker = Linker::new(engine);
+/// Runs a durable call: `access` gets the guest's memory and the shared durable state, and a
+/// guest bug it returns ends the run.
+fn durable_call<R>(
+    caller: &mut Caller<'_, InstanceState>,
+    access: impl FnOnce(&mut [u8], &mut DurableState) -> Result<R, GuestBug>,
+) -> wasmtime::Result<R> {
+    with_memory(caller, |memory, state| {
+        let Some(shared) = state.durable.clone() else {
+            // Durable calls are only linked for durable instances, which always have this state.
+            return Err(wasmtime::format_err!(
+                "a durable call ran in an instance without durable state"
+            ));
+        };
+        let result = access(memory, &mut durable::lock(&shared));
+        result.map_err(|bug| state.end(RunEnd::Bug(bug)))
+    })?
+}
 
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "get_info_len",
-        |caller: Caller<'_, InstanceState>| -> u32 {
-            // Info JSON is built by the host and never comes near 4 GiB.
-            u32::try_from(caller.data().info_json.len()).unwrap_or(u32::MAX)
-        },
-    )?;
+/// Reads and decodes the JSON input of `call` at `(offset, len)`.
+fn read_input<T: serde::de::DeserializeOwned>(
+    memory: &[u8],
+    call: &'static str,
+    what: &'static str,
+    offset: u32,
+    len: u32,
+) -> Result<T, GuestBug> {
+    let json = guest_memory::read(memory, call, offset, len)?;
+    Ok(abi::decode_input(json, what)?)
+}
 
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "get_info",
-        |mut caller: Caller<'_, InstanceState>, offset: u32, len: u32| -> wasmtime::Result<()> {
-            with_memory(&mut caller, |memory, state| {
-                let info = Arc::clone(&state.info_json);
-                if usize::try_from(len).ok() != Some(info.len()) {
-                    let bug = GuestBug::InfoLengthMismatch {
-                        given: len,
-                        expected: info.len(),
-                    };
-                    return Err(state.end(RunEnd::Bug(bug)));
-                }
-                guest_memory::write(memory, "get_info", offset, &info)
-                    .map_err(|oob| state.end(RunEnd::Bug(oob.into())))
-            })?
-        },
-    )?;
-
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "write_log",
-        |mut caller: Caller<'_, InstanceState>, level: u32, offset: u32, len: u32| {
-            with_memory(&mut caller, |memory, state| {
-                let message = guest_memory::read(memory, "write_log", offset, len)
-                    .map_err(|oob| state.end(RunEnd::Bug(oob.into())))?;
-                if let Some(level) = LogLevel::from_abi(level) {
-                    state.emit_log(level, message);
-                }
-                Ok(())
-            })?
-        },
-    )?;
-
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "complete",
-        |mut caller: Caller<'_, InstanceState>, offset: u32, len: u32| -> wasmtime::Result<()> {
-            with_memory(&mut caller, |memory, state| {
-                let ending = match guest_memory::read(memory, "complete", offset, len) {
-                    Err(oob) => RunEnd::Bug(oob.into()),
-                    Ok([]) => RunEnd::Completed(Vec::new()),
-                    Ok(json) => match abi::decode_payloads(json) {
-                        Ok(payloads) => RunEnd::Completed(payloads),
-                        Err(err) => RunEnd::Bug(err.into()),
-                    },
-                };
-                Err(state.end(ending))
-            })?
-        },
-    )?;
-
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "complete_with_failure",
-        |mut caller: Caller<'_, InstanceState>, offset: u32, len: u32| -> wasmtime::Result<()> {
-            with_memory(&mut caller, |memory, state| {
-                let ending = match guest_memory::read(memory, "complete_with_failure", offset, len)
-                {
-                    Err(oob) => RunEnd::Bug(oob.into()),
-                    Ok([]) => RunEnd::Failed(None),
-                    Ok(json) => match abi::decode_failure(json) {
-                        Ok(failure) => RunEnd::Failed(Some(failure)),
-                        Err(err) => RunEnd::Bug(err.into()),
-                    },
-                };
-                Err(state.end(ending))
-            })?
-        },
-    )?;
-
-    Ok(linker)
+/// Reads a UTF-8 name (a signal, a patch id) for `call`.
+fn read_name(memory: &[u8], call: &'static str, offset: u32, len: u32) -> Result<String, GuestBug> {
+    let bytes = guest_memory::read(memory, call, offset, len)?;
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|err| GuestBug::BadRequest {
+            call,
+            problem: format!("the name is not UTF-8: {err}"),
+        })
 }

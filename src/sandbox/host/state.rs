@@ -5,17 +5,16 @@ use std::sync::Arc;
 
 use wasmtime::{ModuleExport, ResourceLimiter};
 
-use crate::abi::{self, LogLevel};
+use crate::abi::{GuestOutcome, LogLevel};
 use crate::sandbox::GuestBug;
+use crate::sandbox::host::durable::{self, SharedDurableState};
 use crate::sandbox::host::{MAX_LOG_LINES_PER_RUN, MAX_LOG_MESSAGE_BYTES};
 
 /// How a run ended from inside a host call.
 #[derive(Debug)]
 pub enum RunEnd {
-    /// `complete` with the decoded result payloads.
-    Completed(Vec<abi::Payload>),
-    /// `complete_with_failure`; `None` when called with length 0.
-    Failed(Option<abi::Failure>),
+    /// The guest ended the workflow.
+    Ended(GuestOutcome),
     /// A guest bug detected inside a host call.
     Bug(GuestBug),
 }
@@ -49,15 +48,21 @@ pub struct LogContext {
     pub replaying: bool,
 }
 
-/// Per-run state, owned by the run's `Store`.
+/// Per-instance state, owned by the instance's `Store`.
 pub struct InstanceState {
     pub(super) info_json: Arc<[u8]>,
     pub(super) memory: ModuleExport,
     log: LogContext,
     memory_limit_bytes: u64,
+    /// Lines logged in this activation (the whole run for a one-shot guest).
     log_lines: u32,
     last_error_log: Option<String>,
     ending: Option<RunEnd>,
+    /// What a durable guest shares with the host across activations; `None` for a one-shot
+    /// guest, whose linker has no durable calls.
+    pub(super) durable: Option<SharedDurableState>,
+    /// The per-activation deadline in epoch ticks, re-armed on every resume.
+    pub(super) deadline_ticks: u64,
 }
 
 impl InstanceState {
@@ -76,7 +81,34 @@ impl InstanceState {
             log_lines: 0,
             last_error_log: None,
             ending: None,
+            durable: None,
+            deadline_ticks: 0,
         }
+    }
+
+    /// Makes this the state of a durable instance that shares `durable` with the host and is
+    /// re-armed with `deadline_ticks` on every resume.
+    pub fn with_durable(mut self, durable: SharedDurableState, deadline_ticks: u64) -> Self {
+        self.durable = Some(durable);
+        self.deadline_ticks = deadline_ticks;
+        self
+    }
+
+    /// Called by `wait` when the guest resumes: the new activation's replay flag governs its
+    /// logs, and its log cap starts afresh.
+    pub(super) fn on_resume(&mut self) {
+        self.report_dropped_logs();
+        self.log_lines = 0;
+        if let Some(shared) = &self.durable {
+            let mut shared = durable::lock(shared);
+            shared.unpark();
+            self.log.replaying = shared.replaying();
+        }
+    }
+
+    /// Whether logs are suppressed now (Temporal is replaying history).
+    pub(super) fn replaying(&self) -> bool {
+        self.log.replaying
     }
 
     /// Takes how the run ended, if a host call ended it.
@@ -89,7 +121,7 @@ impl InstanceState {
         self.last_error_log.as_deref()
     }
 
-    /// Reports log lines dropped by the per-run cap, once, when the run is over.
+    /// Reports log lines dropped by the cap, once per activation (or run, for one-shot guests).
     pub fn report_dropped_logs(&self) {
         if self.log_lines > MAX_LOG_LINES_PER_RUN && !self.log.replaying {
             tracing::warn!(
@@ -98,7 +130,7 @@ impl InstanceState {
                 workflow_id = %self.log.workflow_id,
                 run_id = %self.log.run_id,
                 dropped = self.log_lines - MAX_LOG_LINES_PER_RUN,
-                "guest log lines over the per-run cap of {MAX_LOG_LINES_PER_RUN} were dropped"
+                "guest log lines over the cap of {MAX_LOG_LINES_PER_RUN} per activation were dropped"
             );
         }
     }

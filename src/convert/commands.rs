@@ -1,0 +1,205 @@
+//! What a guest asked for, as core's workflow commands: the calls it made (with the sequence
+//! numbers the run assigned them) and how it ended the run.
+
+use std::collections::HashMap;
+
+use prost_wkt_types::Duration as ProtoDuration;
+use temporalio_common::protos::coresdk::workflow_commands::{
+    ActivityCancellationType, CancelTimer, CancelWorkflowExecution, CompleteWorkflowExecution,
+    ContinueAsNewWorkflowExecution, FailWorkflowExecution, RequestCancelActivity, ScheduleActivity,
+    SetPatchMarker, StartTimer, WorkflowCommand, workflow_command::Variant,
+};
+use temporalio_common::protos::temporal::api::common::v1::{
+    Payload, RetryPolicy, SearchAttributes,
+};
+use temporalio_common::protos::temporal::api::sdk::v1::UserMetadata;
+
+use crate::abi::{
+    self, ActivityOptions, Call, CancellationType, GuestOutcome, TooManyResultPayloads,
+};
+use crate::convert::{
+    failure_from_abi, payload_from_abi, payloads_from_abi, result_from_abi, unspecified_failure,
+};
+
+/// What commands need to know about the run that issues them, for the defaults Temporal's SDKs
+/// fill in (an activity's task queue, a continued run's type).
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    /// The run's workflow type.
+    pub workflow_type: String,
+    /// The task queue the run is on.
+    pub task_queue: String,
+}
+
+/// The command for `call`; `seq` is the sequence number of the timer or activity it starts or
+/// cancels.
+pub fn command_from_call(call: Call, seq: u32, context: &RunContext) -> WorkflowCommand {
+    match call {
+        Call::StartTimer { request, .. } => with_summary(
+            Variant::StartTimer(StartTimer {
+                seq,
+                start_to_fire_timeout: Some(duration(request.duration_ms)),
+            }),
+            request.summary,
+        ),
+        Call::StartActivity { options, .. } => {
+            let summary = options.summary.clone();
+            with_summary(schedule_activity(*options, seq, context), summary)
+        }
+        Call::CancelTimer { .. } => Variant::CancelTimer(CancelTimer { seq }).into(),
+        Call::RequestCancelActivity { .. } => {
+            Variant::RequestCancelActivity(RequestCancelActivity { seq }).into()
+        }
+        Call::SetPatchMarker {
+            patch_id,
+            deprecated,
+        } => Variant::SetPatchMarker(SetPatchMarker {
+            patch_id,
+            deprecated,
+        })
+        .into(),
+    }
+}
+
+fn schedule_activity(options: ActivityOptions, seq: u32, context: &RunContext) -> Variant {
+    let ActivityOptions {
+        activity_type,
+        args,
+        task_queue,
+        activity_id,
+        schedule_to_close_timeout_ms,
+        schedule_to_start_timeout_ms,
+        start_to_close_timeout_ms,
+        heartbeat_timeout_ms,
+        retry_policy,
+        cancellation_type,
+        summary: _,
+    } = options;
+    let cancellation_type = match cancellation_type {
+        CancellationType::TryCancel => ActivityCancellationType::TryCancel,
+        CancellationType::WaitCancellationCompleted => {
+            ActivityCancellationType::WaitCancellationCompleted
+        }
+        CancellationType::Abandon => ActivityCancellationType::Abandon,
+    };
+    Variant::ScheduleActivity(ScheduleActivity {
+        seq,
+        // Temporal's SDKs use the sequence number too: unique within the run, stable on replay.
+        activity_id: activity_id.unwrap_or_else(|| seq.to_string()),
+        activity_type,
+        task_queue: task_queue.unwrap_or_else(|| context.task_queue.clone()),
+        arguments: args.into_iter().map(payload_from_abi).collect(),
+        schedule_to_close_timeout: schedule_to_close_timeout_ms.map(duration),
+        schedule_to_start_timeout: schedule_to_start_timeout_ms.map(duration),
+        start_to_close_timeout: start_to_close_timeout_ms.map(duration),
+        heartbeat_timeout: heartbeat_timeout_ms.map(duration),
+        retry_policy: retry_policy.map(retry_policy_from_abi),
+        cancellation_type: cancellation_type.into(),
+        ..Default::default()
+    })
+}
+
+/// Temporal's retry policy from the ABI's; absent fields keep Temporal's defaults.
+pub fn retry_policy_from_abi(policy: abi::RetryPolicy) -> RetryPolicy {
+    RetryPolicy {
+        initial_interval: policy.initial_interval_ms.map(duration),
+        backoff_coefficient: policy.backoff_coefficient.unwrap_or(0.0),
+        maximum_interval: policy.maximum_interval_ms.map(duration),
+        maximum_attempts: policy.maximum_attempts.unwrap_or(0),
+        non_retryable_error_types: policy.non_retryable_error_types,
+    }
+}
+
+/// The command that ends the workflow the way the guest ended its run.
+pub fn terminal_command(
+    outcome: GuestOutcome,
+    context: &RunContext,
+) -> Result<Variant, TooManyResultPayloads> {
+    Ok(match outcome {
+        GuestOutcome::Completed(payloads) => {
+            Variant::CompleteWorkflowExecution(CompleteWorkflowExecution {
+                result: result_from_abi(payloads)?,
+            })
+        }
+        GuestOutcome::Failed(failure) => Variant::FailWorkflowExecution(FailWorkflowExecution {
+            failure: Some(
+                failure.map_or_else(unspecified_failure, |failure| failure_from_abi(*failure)),
+            ),
+        }),
+        GuestOutcome::ContinuedAsNew(request) => {
+            Variant::ContinueAsNewWorkflowExecution(continue_as_new(*request, context))
+        }
+        GuestOutcome::Cancelled(details) => {
+            Variant::CancelWorkflowExecution(CancelWorkflowExecution {
+                details: (!details.is_empty()).then(|| payloads_from_abi(details)),
+            })
+        }
+    })
+}
+
+fn continue_as_new(
+    request: abi::ContinueAsNewRequest,
+    context: &RunContext,
+) -> ContinueAsNewWorkflowExecution {
+    let abi::ContinueAsNewRequest {
+        args,
+        workflow_type,
+        task_queue,
+        run_timeout_ms,
+        task_timeout_ms,
+        memo,
+        search_attributes,
+        retry_policy,
+    } = request;
+    ContinueAsNewWorkflowExecution {
+        workflow_type: workflow_type.unwrap_or_else(|| context.workflow_type.clone()),
+        task_queue: task_queue.unwrap_or_else(|| context.task_queue.clone()),
+        arguments: args.into_iter().map(payload_from_abi).collect(),
+        workflow_run_timeout: run_timeout_ms.map(duration),
+        workflow_task_timeout: task_timeout_ms.map(duration),
+        memo: memo
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, payload)| (key, payload_from_abi(payload)))
+            .collect(),
+        search_attributes: search_attributes.map(|attributes| SearchAttributes {
+            indexed_fields: attributes
+                .into_iter()
+                .map(|(name, value)| (name, search_attribute_payload(&value)))
+                .collect(),
+        }),
+        retry_policy: retry_policy.map(retry_policy_from_abi),
+        ..Default::default()
+    }
+}
+
+/// A search attribute value as Temporal's SDKs send it: its JSON in a `json/plain` payload (the
+/// server types it by the attribute's registered type).
+pub fn search_attribute_payload(value: &serde_json::Value) -> Payload {
+    Payload {
+        metadata: HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]),
+        data: value.to_string().into_bytes(),
+        ..Default::default()
+    }
+}
+
+fn with_summary(variant: Variant, summary: Option<String>) -> WorkflowCommand {
+    WorkflowCommand {
+        variant: Some(variant),
+        user_metadata: summary.map(|summary| UserMetadata {
+            summary: Some(search_attribute_payload(&serde_json::Value::String(
+                summary,
+            ))),
+            details: None,
+        }),
+        ..Default::default()
+    }
+}
+
+/// A protobuf duration of `ms` milliseconds.
+pub fn duration(ms: u64) -> ProtoDuration {
+    ProtoDuration {
+        seconds: i64::try_from(ms / 1000).unwrap_or(i64::MAX),
+        nanos: ((ms % 1000) * 1_000_000) as i32,
+    }
+}

@@ -1,0 +1,458 @@
+//! One workflow run — one `run_id` — from its first activation to its eviction.
+//!
+//! A run owns its guest (a one-shot run of an ABI v0 bundle, or a durable [`Instance`] parked
+//! between activations), the handle ↔ sequence-number tables, and the replay flag. It turns each
+//! activation's jobs into that activation's completion without any server handle, so the worker,
+//! unit tests, `exec` and a replay tool all drive it the same way: [`WorkflowRun::activate`].
+//!
+//! Per activation, following core's contract: every job is applied first (resolutions make
+//! handles ready, a new seed reseeds `random`, signals queue, patches are noted), then the guest
+//! resumes once; the calls it makes before parking again, in order, are the commands. Queries
+//! never resume the guest. The job → handle mapping is in `proto-notes/abi-v1-reference.md`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use temporalio_common::protos::coresdk::workflow_activation::{
+    InitializeWorkflow, WorkflowActivation, WorkflowActivationJob,
+    workflow_activation_job::Variant as Job,
+};
+use temporalio_common::protos::coresdk::workflow_commands::{
+    CancelWorkflowExecution, QueryResult, UpdateResponse, WorkflowCommand, query_result,
+    update_response, workflow_command::Variant as Command,
+};
+use temporalio_common::protos::coresdk::workflow_completion::{
+    self, WorkflowActivationCompletion, workflow_activation_completion,
+};
+use temporalio_common::protos::temporal::api::failure::v1::Failure;
+use tokio::sync::OwnedSemaphorePermit;
+
+use crate::abi::{self, Call, GuestOutcome};
+use crate::convert::{self, RunContext, WorkerContext};
+use crate::metrics::RunOutcome;
+use crate::sandbox::host::LogContext;
+use crate::sandbox::instance::{self, Instance, StartInputs, Step};
+use crate::sandbox::{Bundle, GuestBug};
+use crate::temporal::ending::{self, GUEST_BUG_FAILURE_TYPE};
+use crate::temporal::sequences::{CommandKind, Sequences};
+
+/// Failure type of queries and updates the workflow cannot answer.
+pub const UNSUPPORTED_BY_ABI_FAILURE_TYPE: &str = "UnsupportedByAbiV0";
+
+/// Where a run's guest is.
+enum Guest {
+    /// No `InitializeWorkflow` yet.
+    NotStarted,
+    /// A durable guest between activations, with the pool slot it holds.
+    Durable {
+        instance: Instance,
+        _slot: Option<OwnedSemaphorePermit>,
+    },
+    /// The run is over (or its guest hit a bug); the instance, if any, is gone.
+    Ended,
+}
+
+/// A run that ended in an activation, for metrics.
+#[derive(Clone, Copy, Debug)]
+pub struct Finished {
+    /// How it ended.
+    pub outcome: RunOutcome,
+    /// The guest bug's kind, when it was one.
+    pub bug_kind: Option<&'static str>,
+    /// Time from the first activation to the end.
+    pub duration: std::time::Duration,
+}
+
+/// What one activation produced.
+#[derive(Debug)]
+pub struct Activated {
+    /// The completion to send to core.
+    pub completion: WorkflowActivationCompletion,
+    /// Set when the run ended in this activation.
+    pub finished: Option<Finished>,
+}
+
+/// One workflow run and everything the host keeps for it between activations.
+pub struct WorkflowRun {
+    run_id: String,
+    bundle: Arc<Bundle>,
+    worker: WorkerContext,
+    context: RunContext,
+    log: LogContext,
+    guest: Guest,
+    sequences: Sequences,
+    started: Instant,
+    /// The guest's calls in the last activation, for nondeterminism reports.
+    last_calls: Vec<String>,
+    /// The pool slot for the durable instance the next `InitializeWorkflow` creates.
+    slot: Option<OwnedSemaphorePermit>,
+}
+
+impl WorkflowRun {
+    /// A run of `bundle` with id `run_id`, waiting for its `InitializeWorkflow`.
+    pub fn new(run_id: String, bundle: Arc<Bundle>, worker: WorkerContext) -> WorkflowRun {
+        WorkflowRun {
+            context: RunContext {
+                workflow_type: bundle.workflow_type().to_owned(),
+                task_queue: worker.task_queue.clone(),
+            },
+            log: LogContext {
+                workflow_type: bundle.workflow_type().to_owned(),
+                run_id: run_id.clone(),
+                ..LogContext::default()
+            },
+            run_id,
+            bundle,
+            worker,
+            guest: Guest::NotStarted,
+            sequences: Sequences::default(),
+            started: Instant::now(),
+            last_calls: Vec::new(),
+            slot: None,
+        }
+    }
+
+    /// Gives the run the pool slot its durable instance will hold until the run ends.
+    pub fn hold_slot(&mut self, slot: OwnedSemaphorePermit) {
+        self.slot = Some(slot);
+    }
+
+    /// Whether the run's bundle is durable (its guest lives across activations).
+    pub fn is_durable(&self) -> bool {
+        self.bundle.is_durable()
+    }
+
+    /// Whether the run has a durable guest parked (and holds a pool slot).
+    pub fn has_live_instance(&self) -> bool {
+        matches!(self.guest, Guest::Durable { .. })
+    }
+
+    /// The workflow id, once initialized.
+    pub fn workflow_id(&self) -> &str {
+        &self.log.workflow_id
+    }
+
+    /// The workflow type.
+    pub fn workflow_type(&self) -> &str {
+        self.bundle.workflow_type()
+    }
+
+    /// The guest's calls in the last activation, as they read in logs.
+    pub fn last_calls(&self) -> &[String] {
+        &self.last_calls
+    }
+
+    /// What the guest is blocked on: each pending handle and what it is for.
+    pub fn pending(&self) -> Vec<(abi::Handle, String)> {
+        match &self.guest {
+            Guest::Durable { instance, .. } => instance.pending(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Applies every job of `activation`, resumes the guest once if a job concerns it, and
+    /// returns the completion. Blocking: the guest's code runs on this thread.
+    pub fn activate(&mut self, activation: WorkflowActivation) -> Activated {
+        let WorkflowActivation {
+            run_id,
+            jobs,
+            is_replaying,
+            timestamp,
+            ..
+        } = activation;
+        let now_ms = timestamp.as_ref().map_or(0, timestamp_ms);
+        let mut answers = Vec::new();
+        let mut wakes_guest = false;
+        let mut one_shot_info = None;
+        let mut unheard_cancellation = false;
+
+        for WorkflowActivationJob { variant } in jobs {
+            let Some(job) = variant else { continue };
+            if !matches!(job, Job::QueryWorkflow(_)) {
+                wakes_guest = true;
+            }
+            match job {
+                Job::InitializeWorkflow(init) => {
+                    one_shot_info = self.initialize(init, now_ms, is_replaying);
+                }
+                Job::QueryWorkflow(query) => answers.push(Command::RespondToQuery(QueryResult {
+                    query_id: query.query_id,
+                    variant: Some(query_result::Variant::Failed(unsupported(format!(
+                        "query `{}` cannot be answered: the workflow publishes no query results",
+                        query.query_type
+                    )))),
+                })),
+                Job::DoUpdate(update) => answers.push(Command::UpdateResponse(UpdateResponse {
+                    protocol_instance_id: update.protocol_instance_id,
+                    response: Some(update_response::Response::Rejected(unsupported(format!(
+                        "update `{}` was rejected: the workflow has no open update channels",
+                        update.name
+                    )))),
+                })),
+                job => {
+                    if let Guest::Durable { instance, .. } = &mut self.guest {
+                        unheard_cancellation |= apply(&self.sequences, &self.log, instance, job);
+                    }
+                }
+            }
+        }
+
+        if let Some(info) = one_shot_info {
+            return self.run_one_shot(&run_id, info, answers);
+        }
+        if matches!(self.guest, Guest::NotStarted) {
+            // Core always initializes a run before anything else; failing the task makes it
+            // evict and replay from the start.
+            let failure = convert::host_failure(
+                format!("activation for run {run_id}, which this worker has not initialized"),
+                GUEST_BUG_FAILURE_TYPE,
+                false,
+            );
+            return Activated {
+                completion: WorkflowActivationCompletion::fail(run_id, failure, None),
+                finished: None,
+            };
+        }
+        if unheard_cancellation {
+            return self.end_unheard_cancellation(answers);
+        }
+        let Guest::Durable { instance, .. } = &mut self.guest else {
+            // The run is over: only queries can still be answered.
+            return Activated {
+                completion: WorkflowActivationCompletion::from_cmds(run_id, answers),
+                finished: None,
+            };
+        };
+        if !wakes_guest {
+            return Activated {
+                completion: WorkflowActivationCompletion::from_cmds(run_id, answers),
+                finished: None,
+            };
+        }
+        instance.begin_activation(now_ms, is_replaying);
+        let step = instance.resume();
+        self.log.replaying = is_replaying;
+        self.complete(step, answers)
+    }
+
+    /// Starts the guest for `init`: a durable instance is created (it runs at the resume that
+    /// follows the jobs); a one-shot run returns its info, to run once the jobs are applied.
+    fn initialize(
+        &mut self,
+        mut init: InitializeWorkflow,
+        now_ms: i64,
+        replaying: bool,
+    ) -> Option<Arc<[u8]>> {
+        self.log.workflow_id = init.workflow_id.clone();
+        self.log.replaying = replaying;
+        let info = convert::info_from_initialize(&mut init, &self.run_id, &self.worker);
+        let info_json: Arc<[u8]> = abi::encode_info(&info).into();
+        if !self.bundle.is_durable() {
+            return Some(info_json);
+        }
+        let instance = Instance::start(
+            &self.bundle,
+            info_json,
+            self.log.clone(),
+            StartInputs {
+                randomness_seed: init.randomness_seed,
+                now_ms,
+                replaying,
+            },
+        );
+        self.guest = Guest::Durable {
+            instance,
+            _slot: self.slot.take(),
+        };
+        None
+    }
+
+    /// Turns where the guest stopped into the activation's completion.
+    fn complete(&mut self, step: Step, answers: Vec<Command>) -> Activated {
+        let (calls, outcome) = match step {
+            Step::Blocked { calls } => (calls, None),
+            Step::Ended { calls, outcome } => (calls, Some(outcome)),
+        };
+        self.last_calls = calls.iter().map(Call::describe).collect();
+        let mut commands = self.commands_for(calls);
+        commands.extend(answers.into_iter().map(WorkflowCommand::from));
+        let Some(outcome) = outcome else {
+            return self.success(commands, None);
+        };
+        self.guest = Guest::Ended;
+        self.finish(commands, outcome)
+    }
+
+    /// The commands for the guest's calls, numbering the ones core tracks by sequence.
+    fn commands_for(&mut self, calls: Vec<Call>) -> Vec<WorkflowCommand> {
+        calls
+            .into_iter()
+            .map(|call| {
+                let seq = match &call {
+                    Call::StartTimer { handle, .. } => {
+                        self.sequences.assign(CommandKind::Timer, *handle)
+                    }
+                    Call::StartActivity { handle, .. } => {
+                        self.sequences.assign(CommandKind::Activity, *handle)
+                    }
+                    Call::CancelTimer { handle } | Call::RequestCancelActivity { handle } => {
+                        self.sequences.seq_of(*handle).unwrap_or_default()
+                    }
+                    Call::SetPatchMarker { .. } => 0,
+                };
+                convert::command_from_call(call, seq, &self.context)
+            })
+            .collect()
+    }
+
+    /// Ends the run: the terminal command after `commands`, or a failed task for a guest bug.
+    fn finish(
+        &mut self,
+        mut commands: Vec<WorkflowCommand>,
+        outcome: Result<GuestOutcome, GuestBug>,
+    ) -> Activated {
+        let bug_kind = outcome.as_ref().err().map(GuestBug::kind);
+        let terminal = ending::terminal_command(&self.bundle, &self.log, &self.context, outcome);
+        let finished = Finished {
+            outcome: ending::run_outcome(&terminal),
+            bug_kind,
+            duration: self.started.elapsed(),
+        };
+        match terminal {
+            Ok(command) => {
+                if bug_kind.is_some() {
+                    // Under `fail_workflow` the failure is the run's only command.
+                    commands.clear();
+                }
+                commands.push(command.into());
+                self.success(commands, Some(finished))
+            }
+            Err(failure) => Activated {
+                completion: WorkflowActivationCompletion::fail(self.run_id.clone(), *failure, None),
+                finished: Some(finished),
+            },
+        }
+    }
+
+    fn success(&self, commands: Vec<WorkflowCommand>, finished: Option<Finished>) -> Activated {
+        Activated {
+            completion: WorkflowActivationCompletion {
+                run_id: self.run_id.clone(),
+                status: Some(workflow_activation_completion::Status::Successful(
+                    workflow_completion::Success::from(commands),
+                )),
+                ..Default::default()
+            },
+            finished,
+        }
+    }
+
+    /// Runs a one-shot (ABI v0) guest to its end, answering the activation's queries too.
+    fn run_one_shot(
+        &mut self,
+        run_id: &str,
+        info_json: Arc<[u8]>,
+        answers: Vec<Command>,
+    ) -> Activated {
+        let outcome = instance::execute(&self.bundle, info_json, self.log.clone());
+        self.guest = Guest::Ended;
+        let commands = answers.into_iter().map(WorkflowCommand::from).collect();
+        debug_assert_eq!(run_id, self.run_id);
+        self.finish(commands, outcome)
+    }
+
+    /// The workflow's cancellation was requested and the guest has no cancellation channel to
+    /// hear it: the run ends as Canceled, as a workflow that does not handle cancellation does
+    /// in Temporal's SDKs.
+    fn end_unheard_cancellation(&mut self, answers: Vec<Command>) -> Activated {
+        tracing::info!(
+            workflow_type = %self.log.workflow_type,
+            workflow_id = %self.log.workflow_id,
+            run_id = %self.run_id,
+            "cancellation requested and the guest never opened its cancellation channel: the \
+             workflow ends as Canceled"
+        );
+        self.guest = Guest::Ended;
+        let mut commands: Vec<WorkflowCommand> =
+            answers.into_iter().map(WorkflowCommand::from).collect();
+        commands.push(Command::CancelWorkflowExecution(CancelWorkflowExecution::default()).into());
+        let finished = Finished {
+            outcome: RunOutcome::Cancelled,
+            bug_kind: None,
+            duration: self.started.elapsed(),
+        };
+        self.success(commands, Some(finished))
+    }
+}
+
+/// Applies one job to a durable guest; returns `true` for a cancellation request the guest
+/// cannot hear (it has no cancellation channel open).
+fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, job: Job) -> bool {
+    let resolve = |instance: &mut Instance, kind, seq, resolution: abi::Resolution| match sequences
+        .handle_of(kind, seq)
+    {
+        Some(handle) => instance.resolve(handle, &resolution),
+        None => tracing::warn!(
+            run_id = %log.run_id,
+            workflow_id = %log.workflow_id,
+            ?kind,
+            seq,
+            "a resolution for a command this run never issued was ignored"
+        ),
+    };
+    match job {
+        Job::FireTimer(fired) => resolve(
+            instance,
+            CommandKind::Timer,
+            fired.seq,
+            convert::timer_fired(),
+        ),
+        Job::ResolveActivity(resolved) => resolve(
+            instance,
+            CommandKind::Activity,
+            resolved.seq,
+            convert::activity_resolution(resolved.result),
+        ),
+        Job::UpdateRandomSeed(seed) => instance.reseed(seed.randomness_seed),
+        Job::NotifyHasPatch(patch) => instance.notify_patch(patch.patch_id),
+        Job::SignalWorkflow(signal) => instance.signal(
+            &signal.signal_name,
+            signal
+                .input
+                .into_iter()
+                .map(convert::payload_to_abi)
+                .collect(),
+        ),
+        Job::CancelWorkflow(_) => return !instance.request_cancellation(),
+        other => tracing::debug!(
+            run_id = %log.run_id,
+            job = job_name(&other),
+            "job ignored: this worker does not handle it yet"
+        ),
+    }
+    false
+}
+
+fn job_name(job: &Job) -> &'static str {
+    match job {
+        Job::ResolveChildWorkflowExecutionStart(_) => "resolve_child_workflow_execution_start",
+        Job::ResolveChildWorkflowExecution(_) => "resolve_child_workflow_execution",
+        Job::ResolveSignalExternalWorkflow(_) => "resolve_signal_external_workflow",
+        Job::ResolveRequestCancelExternalWorkflow(_) => "resolve_request_cancel_external_workflow",
+        Job::ResolveNexusOperationStart(_) => "resolve_nexus_operation_start",
+        Job::ResolveNexusOperation(_) => "resolve_nexus_operation",
+        Job::RemoveFromCache(_) => "remove_from_cache",
+        _ => "other",
+    }
+}
+
+fn unsupported(message: String) -> Failure {
+    convert::host_failure(message, UNSUPPORTED_BY_ABI_FAILURE_TYPE, true)
+}
+
+fn timestamp_ms(timestamp: &prost_wkt_types::Timestamp) -> i64 {
+    timestamp
+        .seconds
+        .saturating_mul(1000)
+        .saturating_add(i64::from(timestamp.nanos / 1_000_000))
+}

@@ -1,0 +1,178 @@
+"""An activity worker for the end-to-end tests, built on the official Python SDK.
+
+Wasm workflows never run activities themselves: they schedule them on a task queue that some
+other worker serves. This is that worker for the tests, so durable workflows see real activity
+results, application failures, retries, timeouts and cancellations, all recorded by Temporal.
+
+    activities.py --address HOST:PORT --task-queue Q [--namespace NS]
+        Runs the activities below (no workflows) on Q until SIGTERM or SIGINT, then shuts down
+        gracefully: polling stops, activities still running get a short grace period, then are
+        cancelled. Prints the single line `ready` on stdout once the worker is polling.
+
+Activities (arguments and results are JSON values):
+    echo(*args)                returns args[0] for one argument, the list of args for several,
+                               null for none.
+    fail_typed(spec)           spec = {"type", "message", "details": [values], "non_retryable"};
+                               raises ApplicationError(message, *details, type=, non_retryable=).
+    flaky(spec)                spec = {"succeed_on_attempt": n, "value": v}; raises a retryable
+                               ApplicationError of type "Flaky" while the attempt is below n,
+                               then returns {"value": v, "attempt": attempt}.
+    slow(spec)                 spec = {"seconds": s, "heartbeat_ms"?: 200}; sleeps s seconds,
+                               heartbeating every heartbeat_ms, and returns "finished". A
+                               cancellation, noticed through a heartbeat, is re-raised so
+                               Temporal records the activity as cancelled.
+    sleep_past_timeout(s)      sleeps s seconds without heartbeating, then returns "late": for a
+                               start_to_close timeout shorter than s.
+    count_calls(key)           counts its calls per key in this process and returns the count,
+                               for exactly-once checks across retries and replays.
+
+Heartbeats are throttled to at most one per 200 ms whatever the activity's heartbeat timeout
+(the SDK's default is 30 s without one), so a cancellation reaches `slow` within a step or two.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.worker import Worker
+
+# How long activities still running at shutdown may go on before they are cancelled.
+GRACEFUL_SHUTDOWN = timedelta(seconds=2)
+# Heartbeats reach the server at most this often; short, so cancellations arrive quickly.
+HEARTBEAT_THROTTLE = timedelta(milliseconds=200)
+# More than any test runs at once, so no activity ever waits for a slot.
+MAX_CONCURRENT_ACTIVITIES = 200
+
+# Calls of count_calls per key, since this process started.
+CALLS = Counter()
+
+
+@activity.defn
+async def echo(*args):
+    """Returns its input, so a workflow can check what it sent and what it got back."""
+    if not args:
+        return None
+    return args[0] if len(args) == 1 else list(args)
+
+
+@activity.defn
+async def fail_typed(spec):
+    """Fails with the application error `spec` describes, to check how failures reach guests."""
+    raise ApplicationError(
+        spec.get("message", ""),
+        *spec.get("details", []),
+        type=spec.get("type"),
+        non_retryable=spec.get("non_retryable", False),
+    )
+
+
+@activity.defn
+async def flaky(spec):
+    """Fails retryably until attempt `succeed_on_attempt`, to check the retry policy is applied."""
+    attempt = activity.info().attempt
+    if attempt < spec["succeed_on_attempt"]:
+        raise ApplicationError(
+            f"attempt {attempt} fails; attempt {spec['succeed_on_attempt']} will succeed",
+            type="Flaky",
+        )
+    return {"value": spec.get("value"), "attempt": attempt}
+
+
+@activity.defn
+async def slow(spec):
+    """Runs for a while, heartbeating, so a workflow can cancel it mid-way."""
+    step = spec.get("heartbeat_ms", 200) / 1000
+    deadline = time.monotonic() + spec["seconds"]
+    try:
+        while (remaining := deadline - time.monotonic()) > 0:
+            # A heartbeat is how a cancellation request reaches the activity: the SDK then
+            # cancels this task, and the sleep below raises CancelledError.
+            activity.heartbeat({"remaining_s": round(remaining, 3)})
+            await asyncio.sleep(min(step, remaining))
+    except asyncio.CancelledError:
+        activity.logger.info("slow was cancelled")
+        # Re-raised, so Temporal records the activity as cancelled rather than completed.
+        raise
+    return "finished"
+
+
+@activity.defn
+async def sleep_past_timeout(seconds):
+    """Outlives a short start_to_close timeout without heartbeating, so the server times it out."""
+    await asyncio.sleep(seconds)
+    return "late"
+
+
+@activity.defn
+async def count_calls(key):
+    """Counts how often it ran for `key`, so a test can tell retries and duplicates apart."""
+    CALLS[key] += 1
+    return CALLS[key]
+
+
+async def connect(address, namespace):
+    """Connects, retrying for up to a minute so the worker can start while a server does."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return await Client.connect(address, namespace=namespace)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--namespace", default="default")
+    parser.add_argument("--task-queue", required=True)
+    options = parser.parse_args()
+
+    # Either signal asks for the same graceful shutdown, once.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+    client = await connect(options.address, options.namespace)
+    worker = Worker(
+        client,
+        task_queue=options.task_queue,
+        activities=[echo, fail_typed, flaky, slow, sleep_past_timeout, count_calls],
+        max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
+        max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
+    )
+    running = asyncio.create_task(worker.run())
+    # The worker counts as running once it has validated the namespace and started its pollers.
+    while not worker.is_running and not running.done():
+        await asyncio.sleep(0.05)
+    if running.done():
+        # The worker failed to start: raise its error, if it has one.
+        await running
+        raise SystemExit("the worker stopped before it was polling")
+    print("ready", flush=True)
+
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait([running, stopped], return_when=asyncio.FIRST_COMPLETED)
+    if not running.done():
+        await worker.shutdown()
+    # Raises if the worker failed rather than being stopped.
+    await running
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    sys.stdout.flush()
+    # As in client.py: skip interpreter finalization, which can abort in the SDK's native threads.
+    os._exit(0)
