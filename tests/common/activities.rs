@@ -9,11 +9,11 @@
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use super::temporal::spawn_watched;
+use super::temporal::{python, spawn_watched, support_script};
 
 /// How long the worker may take to connect and start polling: a Python start-up and a
 /// connection to a server that may itself still be starting.
@@ -40,10 +40,7 @@ impl ActivityWorker {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("activities.log");
         let pid_file = dir.path().join("activities.pid");
-        // The same script folder and Python as the other support scripts (`PYTHON`, the venv
-        // from scripts/setup.sh, else `python3`).
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/activities.py");
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+        let script = support_script("activities.py");
         let args = [
             script.to_string_lossy().into_owned(),
             "--address".to_owned(),
@@ -51,7 +48,7 @@ impl ActivityWorker {
             "--task-queue".to_owned(),
             task_queue.to_owned(),
         ];
-        let watchdog = spawn_watched(Path::new(&python), &args, &log, &pid_file, &[]);
+        let watchdog = spawn_watched(&python(), &args, &log, &pid_file, &[]);
         // Built before waiting, so a failed start still stops the worker through `Drop`.
         let mut worker = ActivityWorker {
             task_queue: task_queue.to_owned(),

@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod durable;
+pub mod durable_client;
 pub mod temporal;
 pub mod tls_proxy;
 pub mod wat;

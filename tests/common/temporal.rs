@@ -401,15 +401,23 @@ impl Drop for WorkerProcess {
     }
 }
 
-/// Runs `tests/support/<script>` with the Python that has the SDK (`PYTHON`, else `python3`)
-/// against `address` and `task_queue`, and returns the JSON it prints.
-fn run_support_script(script: &str, address: &str, task_queue: &str, args: &[&str]) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+/// `tests/support/<script>`.
+pub fn support_script(script: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/support")
-        .join(script);
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let output = Command::new(python)
-        .arg(path)
+        .join(script)
+}
+
+/// The Python that has the SDK: `PYTHON` (set by scripts/env.sh), else `python3`.
+pub fn python() -> PathBuf {
+    PathBuf::from(std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned()))
+}
+
+/// Runs `tests/support/<script>` with [`python`] against `address` and `task_queue`, and
+/// returns the JSON it prints.
+pub fn run_support_script(script: &str, address: &str, task_queue: &str, args: &[&str]) -> Value {
+    let output = Command::new(python())
+        .arg(support_script(script))
         .args(["--address", address, "--task-queue", task_queue])
         .args(args)
         .output()
