@@ -7,58 +7,14 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use common::activities::ActivityWorker;
 use common::durable_client::{DurableClient, count_events};
+use common::durable_worker::{
+    TIMEOUT, activity, activity_worker, config, decode_payload_json, start_worker, wait_for_event,
+};
 use common::temporal::{TemporalServer, WorkerProcess, free_port, workflow_id};
 use serde_json::{Value, json};
-
-/// Activities run here, served by the Python SDK.
-const ACTIVITY_QUEUE: &str = "durable-activities";
-/// How long any one workflow may take in these tests.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The scenario bundle, built from source by `tests/guests/build.sh`.
-fn scenario_bundle() -> PathBuf {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/guest-bundles/tests/scenario.wasm");
-    assert!(
-        path.is_file(),
-        "{} is missing: build it with `bash tests/guests/build.sh` (scripts/test.sh does)",
-        path.display()
-    );
-    path
-}
-
-fn activity_worker() -> &'static ActivityWorker {
-    static WORKER: OnceLock<ActivityWorker> = OnceLock::new();
-    WORKER.get_or_init(|| ActivityWorker::start(&TemporalServer::shared().address, ACTIVITY_QUEUE))
-}
-
-/// A worker config for `task_queue` registering the scenario bundle as `Scenario`, plus
-/// `extra` tables.
-fn config(address: &str, task_queue: &str, worker_keys: &str, extra: &str) -> String {
-    format!(
-        "[temporal]\naddress = \"{address}\"\nnamespace = \"default\"\ntask_queue = \"{task_queue}\"\n\n\
-         [worker]\nshutdown_timeout_secs = 10\n{worker_keys}\n\n\
-         [workflows.Scenario]\nmodule = \"{}\"\n\n{extra}\n",
-        scenario_bundle().display()
-    )
-}
-
-/// Starts a worker and waits until it polls.
-fn start_worker(config: &str, dir: tempfile::TempDir) -> WorkerProcess {
-    let worker = WorkerProcess::start(config, dir, &[]);
-    assert!(
-        worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-        "worker did not start polling:\n{}",
-        worker.log()
-    );
-    worker
-}
 
 /// A worker with the sticky cache on, and one with it off (every workflow task replays the run
 /// from the start), both on the shared server.
@@ -107,35 +63,6 @@ fn results(outcome: &Value) -> Vec<Value> {
         .as_array()
         .cloned()
         .unwrap_or_else(|| panic!("no results in {outcome}"))
-}
-
-fn activity(activity_type: &str, args: Value, extra: Value) -> Value {
-    let mut options = json!({
-        "activity_type": activity_type,
-        "task_queue": ACTIVITY_QUEUE,
-        "args": args_payloads(args),
-        "start_to_close_timeout_ms": 10_000,
-    });
-    if let (Some(options), Some(extra)) = (options.as_object_mut(), extra.as_object()) {
-        options.extend(extra.clone());
-    }
-    options
-}
-
-/// JSON values as the ABI's `json/plain` payloads.
-fn args_payloads(args: Value) -> Value {
-    use base64::Engine as _;
-    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    Value::Array(
-        args.as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|value| {
-                json!({"metadata": {"encoding": encode(b"json/plain")}, "data": encode(value.to_string().as_bytes())})
-            })
-            .collect(),
-    )
 }
 
 #[test]
@@ -352,29 +279,4 @@ fn now_and_random_are_identical_before_and_after_a_replay() {
         json!(0),
         "the last activation runs new code, not a replay"
     );
-}
-
-/// Waits until the workflow's history has an event of `event_type`.
-fn wait_for_event(client: &DurableClient, id: &str, event_type: &str) {
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    loop {
-        let outcome = client.outcome(id, Duration::from_millis(200));
-        if count_events(&outcome, event_type) > 0 {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no {event_type} in {outcome}"
-        );
-    }
-}
-
-/// The JSON value inside an ABI `json/plain` payload.
-fn decode_payload_json(payload: &Value) -> Value {
-    use base64::Engine as _;
-    let data = payload["data"].as_str().expect("payload data");
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(data)
-        .expect("base64");
-    serde_json::from_slice(&bytes).expect("JSON data")
 }

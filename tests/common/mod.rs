@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod durable;
 pub mod durable_client;
+pub mod durable_worker;
 pub mod temporal;
 pub mod tls_proxy;
 pub mod wat;
