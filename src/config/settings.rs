@@ -1,0 +1,133 @@
+//! The typed settings that validation produces: the only configuration the rest of the crate
+//! sees, so every value in here has already been checked.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::sandbox::BundleSpec;
+
+/// A secret string that never prints.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where and as whom the worker connects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporalSettings {
+    /// Server URL, `https://` exactly when TLS is in use.
+    pub target_url: String,
+    /// Namespace to serve.
+    pub namespace: String,
+    /// Task queue to poll.
+    pub task_queue: String,
+    /// Temporal Cloud API key, sent as `authorization: Bearer <key>`; implies TLS.
+    pub api_key: Option<Secret>,
+    /// TLS material, when TLS is on.
+    pub tls: Option<TlsSettings>,
+}
+
+/// TLS to the server: which CA to trust, which name to check, and the client's own certificate
+/// for mTLS. PEM contents are read once, when the config is loaded.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct TlsSettings {
+    /// CA certificate(s) to trust; the system's roots when absent (Temporal Cloud).
+    pub server_ca_cert: Option<Vec<u8>>,
+    /// Name to verify the server certificate against, when it differs from the address's host.
+    pub server_name: Option<String>,
+    /// Client certificate and private key for mTLS.
+    pub client_identity: Option<(Vec<u8>, Secret)>,
+}
+
+impl fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field(
+                "server_ca_cert",
+                &self.server_ca_cert.as_ref().map(Vec::len),
+            )
+            .field("server_name", &self.server_name)
+            .field("mtls", &self.client_identity.is_some())
+            .finish()
+    }
+}
+
+/// How much work the worker takes on at once, and who it says it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerSettings {
+    /// Runs executing at the same time (also the number of pooled instance slots).
+    pub max_concurrent_runs: u32,
+    /// Workflow tasks core may hand out before the worker completes some.
+    pub max_outstanding_workflow_tasks: usize,
+    /// Runs core keeps cached between workflow tasks (sticky queues when above 0).
+    pub max_cached_workflows: usize,
+    /// Identity shown in Temporal's UI and history.
+    pub identity: String,
+    /// Build id reported to Temporal, when the operator pins one; by default it is derived from
+    /// the registered bundles (`BundleRegistry::build_id`).
+    pub build_id: Option<String>,
+    /// Folder of compiled modules reused across restarts; `None` compiles every bundle at start.
+    pub module_cache_dir: Option<PathBuf>,
+    /// A file touched while the worker is connected and its runtime is responsive, for
+    /// orchestrators' health checks (`temporal-wasm-worker health`).
+    pub health_file: Option<PathBuf>,
+    /// How long in-flight work may take to finish after a shutdown signal.
+    pub shutdown_timeout: Duration,
+}
+
+/// How the worker logs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Logging settings; `RUST_LOG`, when set, wins over `level`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggingSettings {
+    /// Line format.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `info,guest=debug`.
+    pub level: String,
+}
+
+/// The whole validated configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The config file it came from.
+    pub config_path: PathBuf,
+    /// Server connection.
+    pub temporal: TemporalSettings,
+    /// Worker tuning.
+    pub worker: WorkerSettings,
+    /// Where the Prometheus endpoint listens; `None` (the default) serves no metrics.
+    pub prometheus_address: Option<std::net::SocketAddr>,
+    /// Log format and level.
+    pub logging: LoggingSettings,
+    /// Registered workflows, sorted by type.
+    pub workflows: Vec<BundleSpec>,
+}
