@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use temporal_wasm_worker::config;
-use temporal_wasm_worker::sandbox::GuestBugPolicy;
+use temporal_wasm_worker::sandbox::{GuestBugPolicy, InstanceLimits};
 
 fn repo_file(path: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
@@ -26,7 +26,10 @@ fn reference_config_parses_and_states_the_real_defaults() {
         settings.worker.max_outstanding_workflow_tasks,
         config::DEFAULT_MAX_OUTSTANDING_WORKFLOW_TASKS
     );
-    assert_eq!(settings.worker.max_cached_workflows, 0);
+    assert_eq!(
+        settings.worker.max_cached_workflows,
+        config::default_max_cached_workflows()
+    );
     assert_eq!(
         settings.worker.shutdown_timeout,
         config::DEFAULT_SHUTDOWN_TIMEOUT
@@ -37,6 +40,7 @@ fn reference_config_parses_and_states_the_real_defaults() {
         greet.limits.memory_limit_bytes,
         u64::from(config::DEFAULT_MEMORY_LIMIT_MIB) << 20
     );
+    assert_eq!(greet.limits, InstanceLimits::DEFAULT);
     assert_eq!(greet.on_guest_bug, GuestBugPolicy::FailTask);
 }
 

@@ -85,6 +85,9 @@ pub(super) struct RawWorker {
 pub(super) struct RawWorkflowDefaults {
     pub deadline_ms: Option<u64>,
     pub memory_limit_mib: Option<u32>,
+    pub max_handles: Option<u32>,
+    pub max_pending_commands: Option<u32>,
+    pub max_result_mib: Option<u32>,
     pub on_guest_bug: Option<GuestBugPolicy>,
 }
 
@@ -95,5 +98,8 @@ pub(super) struct RawWorkflow {
     pub module: PathBuf,
     pub deadline_ms: Option<u64>,
     pub memory_limit_mib: Option<u32>,
+    pub max_handles: Option<u32>,
+    pub max_pending_commands: Option<u32>,
+    pub max_result_mib: Option<u32>,
     pub on_guest_bug: Option<GuestBugPolicy>,
 }

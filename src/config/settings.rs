@@ -79,7 +79,8 @@ pub struct WorkerSettings {
     pub max_concurrent_runs: u32,
     /// Workflow tasks core may hand out before the worker completes some.
     pub max_outstanding_workflow_tasks: usize,
-    /// Runs core keeps cached between workflow tasks (sticky queues when above 0).
+    /// Runs core keeps cached between workflow tasks (sticky queues when above 0), each with its
+    /// durable guest's parked instance; 0 replays every workflow task from the start.
     pub max_cached_workflows: usize,
     /// Identity shown in Temporal's UI and history.
     pub identity: String,

@@ -6,6 +6,7 @@ mod connection;
 mod environment;
 mod file;
 mod profiles;
+mod worker;
 mod workflows;
 
 use std::path::PathBuf;
