@@ -14,10 +14,16 @@ echo "== lint" >&2
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo fmt --manifest-path guest/rust/Cargo.toml --all -- --check
+cargo fmt --manifest-path tests/guests/scenario/Cargo.toml --all -- --check
 bash scripts/lint-docker.sh
 
 echo "== guest example bundles" >&2
 bash guest/build-all.sh
+
+echo "== test guests (the durable scenario guest, raw ABI v1)" >&2
+bash tests/guests/build.sh
+CARGO_TARGET_DIR="$repo_root/target/test-guests" \
+    cargo test --locked --manifest-path tests/guests/scenario/Cargo.toml
 
 echo "== Rust guest SDK tests (host side)" >&2
 CARGO_TARGET_DIR="$repo_root/target/guest-rust" cargo test --locked --manifest-path guest/rust/Cargo.toml

@@ -1,6 +1,7 @@
 //! Durable workflows across worker restarts and redeploys, on a real dev server: a worker killed
 //! mid-run and started again, a changed bundle that takes the new path only for new runs
-//! (`patched`), and a changed bundle whose commands differ from history (nondeterminism).
+//! (`patched`), and a changed bundle whose commands differ from history (nondeterminism) — and
+//! the README's example workflow, as an operator would deploy it.
 //!
 //! Each test has workers of its own on its own task queue, started and stopped by the test.
 
@@ -8,6 +9,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::activities::ActivityWorker;
 use common::durable::{data, module};
 use common::durable_client::{DurableClient, count_events};
 use common::durable_worker::{
@@ -234,4 +236,47 @@ fn a_worker_killed_mid_run_is_replaced_and_every_workflow_completes_exactly_once
             assert_eq!(count_events(outcome, event), count, "{event} in {outcome}");
         }
     }
+}
+
+#[test]
+fn the_readme_example_charges_after_a_delay_and_ends_canceled_when_cancelled() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("guest/examples/wat/charge_after_delay.wat"))
+        .expect("the example");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("the README");
+    assert!(
+        readme.contains(&example),
+        "the README shows the example file verbatim"
+    );
+
+    let address = TemporalServer::shared().address.clone();
+    let _payments = ActivityWorker::start(&address, "payments");
+    let queue = format!("readme-{}", free_port());
+    let extra = format!(
+        "[workflows.ChargeAfterDelay]\nmodule = \"{}\"\n",
+        root.join("guest/examples/wat/charge_after_delay.wat")
+            .display()
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = start_worker(&config(&address, &queue, "", &extra), dir);
+    let client = DurableClient::new(&address, &queue);
+
+    let charged = workflow_id("charge");
+    client.start(&charged, "ChargeAfterDelay", json!([]));
+    let cancelled = workflow_id("charge-cancelled");
+    client.start(&cancelled, "ChargeAfterDelay", json!([]));
+    client.cancel(&cancelled);
+    let outcomes = client.outcomes(&[charged, cancelled], TIMEOUT);
+    assert_eq!(
+        outcomes[0]["result"],
+        json!({"order_id": 17, "status": "charged"}),
+        "{}\n{}",
+        outcomes[0],
+        worker.log()
+    );
+    assert_eq!(outcomes[1]["status"], "CANCELED", "{}", outcomes[1]);
+    assert_eq!(
+        count_events(&outcomes[1], "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"),
+        0
+    );
 }

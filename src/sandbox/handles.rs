@@ -245,6 +245,14 @@ impl HandleTable {
         Ok(true)
     }
 
+    /// How many items `handle` holds ready (0 for a handle that is not ready).
+    pub fn queued(&self, handle: Handle) -> usize {
+        match self.entry("", handle).map(|entry| &entry.slot) {
+            Ok(Slot::Ready(items)) => items.len(),
+            _ => 0,
+        }
+    }
+
     /// Handles of commands still waiting for Temporal, with what they are for: what the guest
     /// is blocked on.
     pub fn pending(&self) -> impl Iterator<Item = (Handle, &HandleKind)> {

@@ -279,8 +279,31 @@ impl WorkflowRun {
         let Some(outcome) = outcome else {
             return self.success(commands, None);
         };
+        self.report_unconsumed_signals();
         self.guest = Guest::Ended;
         self.finish(commands, outcome)
+    }
+
+    /// Logs the signals the guest never took, so an operator sees what the run ignored.
+    fn report_unconsumed_signals(&self) {
+        let Guest::Durable { instance, .. } = &self.guest else {
+            return;
+        };
+        let unconsumed = instance.unconsumed_signals();
+        if unconsumed.is_empty() || self.log.replaying {
+            return;
+        }
+        let signals: Vec<String> = unconsumed
+            .iter()
+            .map(|(name, count)| format!("`{name}` ×{count}"))
+            .collect();
+        tracing::warn!(
+            workflow_type = %self.log.workflow_type,
+            workflow_id = %self.log.workflow_id,
+            run_id = %self.run_id,
+            "the run ended with signals it never took: {}",
+            signals.join(", ")
+        );
     }
 
     /// The commands for the guest's calls, numbering the ones core tracks by sequence.

@@ -23,6 +23,8 @@ Activities (arguments and results are JSON values):
                                Temporal records the activity as cancelled.
     sleep_past_timeout(s)      sleeps s seconds without heartbeating, then returns "late": for a
                                start_to_close timeout shorter than s.
+    charge(order)              the README's example activity: order = {"order_id"}; returns
+                               {"order_id", "status": "charged"}.
     count_calls(key)           counts its calls per key in this process and returns the count,
                                for exactly-once checks across retries and replays.
 
@@ -112,6 +114,12 @@ async def sleep_past_timeout(seconds):
 
 
 @activity.defn
+async def charge(order):
+    """The README's example activity: "charges" an order and says so."""
+    return {"order_id": order["order_id"], "status": "charged"}
+
+
+@activity.defn
 async def count_calls(key):
     """Counts how often it ran for `key`, so a test can tell retries and duplicates apart."""
     CALLS[key] += 1
@@ -147,7 +155,7 @@ async def main():
     worker = Worker(
         client,
         task_queue=options.task_queue,
-        activities=[echo, fail_typed, flaky, slow, sleep_past_timeout, count_calls],
+        activities=[echo, fail_typed, flaky, slow, sleep_past_timeout, charge, count_calls],
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,

@@ -166,12 +166,19 @@ impl DurableState {
         self.parked_on.as_deref()
     }
 
-    /// Signal names that arrived but were never taken, with how many of each, for the log when a
-    /// run ends.
+    /// Signals that arrived but were never taken — held for a channel never opened, or queued
+    /// on an open one — by name and count, for the log when a run ends.
     pub fn unconsumed_signals(&self) -> Vec<(String, usize)> {
-        self.early_signals
+        let mut unconsumed: BTreeMap<String, usize> = self
+            .early_signals
             .iter()
             .map(|(name, items)| (name.clone(), items.len()))
+            .collect();
+        for (name, &channel) in &self.signal_channels {
+            *unconsumed.entry(name.clone()).or_default() += self.handles.queued(channel);
+        }
+        unconsumed
+            .into_iter()
             .filter(|(_, count)| *count > 0)
             .collect()
     }
