@@ -8,6 +8,7 @@
 pub mod activation;
 pub mod connection;
 pub mod ending;
+pub mod jobs;
 pub mod sequences;
 pub mod worker;
 pub mod workflow_run;

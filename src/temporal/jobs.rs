@@ -1,0 +1,115 @@
+//! What each activation job does to a durable run, apart from starting it: resolutions make
+//! handles ready, signals queue, a seed or a patch is noted, a cancellation request reaches the
+//! cancellation channel — and the answers to queries and updates, which never resume the guest.
+
+use temporalio_common::protos::coresdk::workflow_activation::{
+    DoUpdate, QueryWorkflow, workflow_activation_job::Variant as Job,
+};
+use temporalio_common::protos::coresdk::workflow_commands::{
+    QueryResult, UpdateResponse, query_result, update_response,
+    workflow_command::Variant as Command,
+};
+use temporalio_common::protos::temporal::api::failure::v1::Failure;
+
+use crate::abi;
+use crate::convert;
+use crate::sandbox::Instance;
+use crate::sandbox::host::LogContext;
+use crate::temporal::sequences::{CommandKind, Sequences};
+
+/// Failure type of queries and updates the workflow cannot answer.
+pub const UNSUPPORTED_BY_ABI_FAILURE_TYPE: &str = "UnsupportedByAbiV0";
+
+/// The answer to a query: this worker publishes no query results yet.
+pub fn refuse_query(query: QueryWorkflow) -> Command {
+    Command::RespondToQuery(QueryResult {
+        query_id: query.query_id,
+        variant: Some(query_result::Variant::Failed(unsupported(format!(
+            "query `{}` cannot be answered: the workflow publishes no query results",
+            query.query_type
+        )))),
+    })
+}
+
+/// The answer to an update, given in the activation it arrived in as core requires.
+pub fn reject_update(update: DoUpdate) -> Command {
+    Command::UpdateResponse(UpdateResponse {
+        protocol_instance_id: update.protocol_instance_id,
+        response: Some(update_response::Response::Rejected(unsupported(format!(
+            "update `{}` was rejected: the workflow has no open update channels",
+            update.name
+        )))),
+    })
+}
+
+/// Applies one job to a durable guest; returns `true` for a cancellation request the guest
+/// cannot hear (it has no cancellation channel open).
+pub fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, job: Job) -> bool {
+    let resolve = |instance: &mut Instance, kind, seq, resolution: abi::Resolution| match sequences
+        .handle_of(kind, seq)
+    {
+        Some(handle) => instance.resolve(handle, &resolution),
+        None => tracing::warn!(
+            run_id = %log.run_id,
+            workflow_id = %log.workflow_id,
+            ?kind,
+            seq,
+            "a resolution for a command this run never issued was ignored"
+        ),
+    };
+    match job {
+        Job::FireTimer(fired) => resolve(
+            instance,
+            CommandKind::Timer,
+            fired.seq,
+            convert::timer_fired(),
+        ),
+        Job::ResolveActivity(resolved) => resolve(
+            instance,
+            CommandKind::Activity,
+            resolved.seq,
+            convert::activity_resolution(resolved.result),
+        ),
+        Job::UpdateRandomSeed(seed) => instance.reseed(seed.randomness_seed),
+        Job::NotifyHasPatch(patch) => instance.notify_patch(patch.patch_id),
+        Job::SignalWorkflow(signal) => instance.signal(
+            &signal.signal_name,
+            signal
+                .input
+                .into_iter()
+                .map(convert::payload_to_abi)
+                .collect(),
+        ),
+        Job::CancelWorkflow(_) => return !instance.request_cancellation(),
+        other => tracing::debug!(
+            run_id = %log.run_id,
+            job = job_name(&other),
+            "job ignored: this worker does not handle it yet"
+        ),
+    }
+    false
+}
+
+fn job_name(job: &Job) -> &'static str {
+    match job {
+        Job::ResolveChildWorkflowExecutionStart(_) => "resolve_child_workflow_execution_start",
+        Job::ResolveChildWorkflowExecution(_) => "resolve_child_workflow_execution",
+        Job::ResolveSignalExternalWorkflow(_) => "resolve_signal_external_workflow",
+        Job::ResolveRequestCancelExternalWorkflow(_) => "resolve_request_cancel_external_workflow",
+        Job::ResolveNexusOperationStart(_) => "resolve_nexus_operation_start",
+        Job::ResolveNexusOperation(_) => "resolve_nexus_operation",
+        Job::RemoveFromCache(_) => "remove_from_cache",
+        _ => "other",
+    }
+}
+
+fn unsupported(message: String) -> Failure {
+    convert::host_failure(message, UNSUPPORTED_BY_ABI_FAILURE_TYPE, true)
+}
+
+pub fn timestamp_ms(timestamp: &prost_wkt_types::Timestamp) -> i64 {
+    timestamp
+        .seconds
+        .saturating_mul(1000)
+        .saturating_add(i64::from(timestamp.nanos / 1_000_000))
+}
