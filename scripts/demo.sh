@@ -43,6 +43,15 @@ TEMPORAL_ADDRESS="$address" target/debug/temporal-wasm-worker run --config confi
     >"$work_dir/worker.log" 2>&1 &
 pids+=($!)
 
+echo "== starting an activity worker for \`charge\` on task queue payments (Temporal's Python SDK)" >&2
+"$PYTHON" tests/support/activities.py --address "$address" --task-queue payments \
+    >"$work_dir/activities.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do
+    if grep -qx ready "$work_dir/activities.log" 2>/dev/null; then break; fi
+    sleep 0.2
+done
+
 run() {
     local workflow_type="$1" input="$2"
     echo
@@ -54,6 +63,21 @@ run RustGreet '"Temporal"'
 run CGreet '"Temporal"'
 run ZigValidateOrder '{"order_id":"A-17","items":[{"sku":"apple","quantity":3,"unit_price_cents":125}]}'
 run AsValidateOrder '{"order_id":"B-2","items":[]}'
+
+# Durable: waits a second on a timer (the guest's stack parked between workflow tasks), then
+# charges order 17 through the activity.
+echo
+echo "\$ temporal workflow execute --type ChargeAfterDelay --task-queue wasm-workflows"
+temporal workflow execute --address "$address" --task-queue wasm-workflows \
+    --type ChargeAfterDelay --workflow-id "demo-charge-$RANDOM" || true
+# The same, cancelled while it waits: it ends as Canceled without charging.
+cancelled="demo-charge-cancelled-$RANDOM"
+temporal workflow start --address "$address" --task-queue wasm-workflows \
+    --type ChargeAfterDelay --workflow-id "$cancelled" >/dev/null
+echo
+echo "\$ temporal workflow cancel --workflow-id $cancelled"
+temporal workflow cancel --address "$address" --workflow-id "$cancelled" >/dev/null
+temporal workflow result --address "$address" --workflow-id "$cancelled" || true
 
 echo
 echo "== worker log" >&2

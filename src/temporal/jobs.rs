@@ -20,23 +20,34 @@ use crate::temporal::sequences::{CommandKind, Sequences};
 /// Failure type of queries and updates the workflow cannot answer.
 pub const UNSUPPORTED_BY_ABI_FAILURE_TYPE: &str = "UnsupportedByAbiV0";
 
-/// The answer to a query: this worker publishes no query results yet.
-pub fn refuse_query(query: QueryWorkflow) -> Command {
+/// The answer to a query: one-shot (ABI v0) workflows have no query handlers, and this worker
+/// publishes no query results for durable ones yet.
+pub fn refuse_query(query: QueryWorkflow, durable: bool) -> Command {
+    let why = if durable {
+        "the workflow publishes no query results"
+    } else {
+        "ABI v0 workflows have no query handlers"
+    };
     Command::RespondToQuery(QueryResult {
         query_id: query.query_id,
         variant: Some(query_result::Variant::Failed(unsupported(format!(
-            "query `{}` cannot be answered: the workflow publishes no query results",
+            "query `{}` cannot be answered: {why}",
             query.query_type
         )))),
     })
 }
 
 /// The answer to an update, given in the activation it arrived in as core requires.
-pub fn reject_update(update: DoUpdate) -> Command {
+pub fn reject_update(update: DoUpdate, durable: bool) -> Command {
+    let why = if durable {
+        "the workflow has no open update channels"
+    } else {
+        "ABI v0 workflows have no update handlers"
+    };
     Command::UpdateResponse(UpdateResponse {
         protocol_instance_id: update.protocol_instance_id,
         response: Some(update_response::Response::Rejected(unsupported(format!(
-            "update `{}` was rejected: the workflow has no open update channels",
+            "update `{}` was rejected: {why}",
             update.name
         )))),
     })

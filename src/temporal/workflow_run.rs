@@ -173,8 +173,12 @@ impl WorkflowRun {
                 Job::InitializeWorkflow(init) => {
                     one_shot_info = self.initialize(init, now_ms, is_replaying);
                 }
-                Job::QueryWorkflow(query) => answers.push(jobs::refuse_query(query)),
-                Job::DoUpdate(update) => answers.push(jobs::reject_update(update)),
+                Job::QueryWorkflow(query) => {
+                    answers.push(jobs::refuse_query(query, self.bundle.is_durable()));
+                }
+                Job::DoUpdate(update) => {
+                    answers.push(jobs::reject_update(update, self.bundle.is_durable()));
+                }
                 job => {
                     if let Guest::Durable { instance, .. } = &mut self.guest {
                         unheard_cancellation |=
@@ -200,9 +204,6 @@ impl WorkflowRun {
                 finished: None,
             };
         }
-        if unheard_cancellation {
-            return self.end_unheard_cancellation(answers);
-        }
         let Guest::Durable { instance, .. } = &mut self.guest else {
             // The run is over: only queries can still be answered.
             return Activated {
@@ -219,7 +220,15 @@ impl WorkflowRun {
         instance.begin_activation(now_ms, is_replaying);
         let step = instance.resume();
         self.log.replaying = is_replaying;
-        self.complete(step, answers)
+        match step {
+            // Cancellation was requested, and the guest parked again without ever opening the
+            // channel that would let it hear it (a guest woken by the same activation, or running
+            // for the first time, may still open it and react).
+            Step::Blocked { calls } if unheard_cancellation && !instance.hears_cancellation() => {
+                self.end_unheard_cancellation(calls, answers)
+            }
+            step => self.complete(step, answers),
+        }
     }
 
     /// Starts the guest for `init`: a durable instance is created (it runs at the resume that
@@ -371,10 +380,10 @@ impl WorkflowRun {
         self.finish(commands, outcome)
     }
 
-    /// The workflow's cancellation was requested and the guest has no cancellation channel to
-    /// hear it: the run ends as Canceled, as a workflow that does not handle cancellation does
-    /// in Temporal's SDKs.
-    fn end_unheard_cancellation(&mut self, answers: Vec<Command>) -> Activated {
+    /// The workflow's cancellation was requested and the guest parked without a cancellation
+    /// channel to hear it: after the commands it issued, the run ends as Canceled, as a workflow
+    /// that does not handle cancellation does in Temporal's SDKs.
+    fn end_unheard_cancellation(&mut self, calls: Vec<Call>, answers: Vec<Command>) -> Activated {
         tracing::info!(
             workflow_type = %self.log.workflow_type,
             workflow_id = %self.log.workflow_id,
@@ -382,10 +391,12 @@ impl WorkflowRun {
             "cancellation requested and the guest never opened its cancellation channel: the \
              workflow ends as Canceled"
         );
-        self.guest = Guest::Ended;
-        let mut commands: Vec<WorkflowCommand> =
-            answers.into_iter().map(WorkflowCommand::from).collect();
+        self.last_calls = calls.iter().map(Call::describe).collect();
+        let mut commands = self.commands_for(calls);
+        commands.extend(answers.into_iter().map(WorkflowCommand::from));
         commands.push(Command::CancelWorkflowExecution(CancelWorkflowExecution::default()).into());
+        self.report_unconsumed_signals();
+        self.guest = Guest::Ended;
         let finished = Finished {
             outcome: RunOutcome::Cancelled,
             bug_kind: None,

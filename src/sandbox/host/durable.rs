@@ -116,6 +116,11 @@ impl DurableState {
         }
     }
 
+    /// Whether the guest has opened its cancellation channel.
+    pub fn hears_cancellation(&self) -> bool {
+        self.cancellation_channel.is_some()
+    }
+
     /// A signal arrived: queued on its channel, or held until the guest opens one. Held signals
     /// count against the run's result-bytes cap like queued ones.
     pub fn signal(&mut self, name: &str, item: Vec<u8>) {

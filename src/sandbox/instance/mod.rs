@@ -221,6 +221,12 @@ impl Instance {
         self.lock().request_cancellation()
     }
 
+    /// Whether the guest has opened its cancellation channel, so a cancellation request reaches
+    /// it.
+    pub fn hears_cancellation(&self) -> bool {
+        self.lock().hears_cancellation()
+    }
+
     /// A signal named `name` arrived with `args`.
     pub fn signal(&mut self, name: &str, args: Vec<crate::abi::Payload>) {
         let item = Resolution::Completed(args).to_json();
