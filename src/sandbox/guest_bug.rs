@@ -165,12 +165,14 @@ pub enum HandleMisuse {
 
 /// A per-run cap that a guest exceeded, with the configuration key that raises it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what}: the cap is {limit} (raise `{key}` if this is intended)")]
+#[error("{what}: the cap is {limit}{unit} (raise `{key}` if this is intended)")]
 pub struct CapExceeded {
     /// What went over the cap, with the count reached.
     pub what: String,
     /// The cap.
     pub limit: u64,
+    /// The cap's unit as it reads after the number (`" bytes"`), or nothing for a count.
+    pub unit: &'static str,
     /// The configuration key of the cap.
     pub key: &'static str,
 }

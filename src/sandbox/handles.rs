@@ -89,6 +89,7 @@ impl HandleTable {
             return Err(CapExceeded {
                 what: format!("the run asked for handle {}", self.entries.len() + 1),
                 limit: u64::from(self.max_handles),
+                unit: "",
                 key: "max_handles",
             });
         }
@@ -211,11 +212,17 @@ impl HandleTable {
             .is_ok_and(|entry| matches!(entry.slot, Slot::Pending) && !entry.kind.is_channel())
     }
 
-    /// Delivers a command's result, or one more item of a channel. A command that is no longer
-    /// pending (a timer the guest cancelled, then fired by a late job) keeps its first result:
-    /// returns `Ok(false)`.
-    pub fn deliver(&mut self, handle: Handle, json: Vec<u8>) -> Result<bool, CapExceeded> {
-        let held = self.held_bytes + json.len() as u64;
+    /// Delivers a command's result, or one more item of a channel; `also_held` is what the run
+    /// holds elsewhere against the same cap (signals for unopened channels). A command that is
+    /// no longer pending (a timer the guest cancelled, then fired by a late job) keeps its first
+    /// result: returns `Ok(false)`.
+    pub fn deliver(
+        &mut self,
+        handle: Handle,
+        json: Vec<u8>,
+        also_held: u64,
+    ) -> Result<bool, CapExceeded> {
+        let held = self.held_bytes + also_held + json.len() as u64;
         let max_result_bytes = self.max_result_bytes;
         let Ok(entry) = self.entry_mut("", handle) else {
             return Ok(false);
@@ -234,6 +241,7 @@ impl HandleTable {
                     entry.kind
                 ),
                 limit: max_result_bytes,
+                unit: " bytes",
                 key: "max_result_mib",
             });
         }
@@ -296,8 +304,8 @@ mod tests {
         let mut handles = table();
         let timer = handles.issue(HandleKind::Timer).unwrap();
         assert_eq!(handles.is_ready("is_ready", timer), Ok(false));
-        assert_eq!(handles.deliver(timer, b"{}".to_vec()), Ok(true));
-        assert_eq!(handles.deliver(timer, b"[]".to_vec()), Ok(false));
+        assert_eq!(handles.deliver(timer, b"{}".to_vec(), 0), Ok(true));
+        assert_eq!(handles.deliver(timer, b"[]".to_vec(), 0), Ok(false));
         assert_eq!(handles.take("take_result", timer).unwrap(), b"{}");
         assert!(matches!(
             handles.is_ready("is_ready", timer),
@@ -309,8 +317,8 @@ mod tests {
     fn a_channel_queues_items_and_stays_usable() {
         let mut handles = table();
         let channel = handles.issue(HandleKind::Cancellation).unwrap();
-        handles.deliver(channel, b"1".to_vec()).unwrap();
-        handles.deliver(channel, b"2".to_vec()).unwrap();
+        handles.deliver(channel, b"1".to_vec(), 0).unwrap();
+        handles.deliver(channel, b"2".to_vec(), 0).unwrap();
         assert_eq!(handles.take("take_result", channel).unwrap(), b"1");
         assert_eq!(handles.take("take_result", channel).unwrap(), b"2");
         assert_eq!(handles.is_ready("is_ready", channel), Ok(false));
@@ -335,12 +343,12 @@ mod tests {
     fn held_result_bytes_are_capped_and_given_back_by_take() {
         let mut handles = table();
         let a = handles.issue(HandleKind::Cancellation).unwrap();
-        handles.deliver(a, vec![b'x'; 60]).unwrap();
+        handles.deliver(a, vec![b'x'; 60], 0).unwrap();
         assert_eq!(
-            handles.deliver(a, vec![b'y'; 60]).unwrap_err().key,
+            handles.deliver(a, vec![b'y'; 60], 0).unwrap_err().key,
             "max_result_mib"
         );
         handles.take("take_result", a).unwrap();
-        assert_eq!(handles.deliver(a, vec![b'y'; 60]), Ok(true));
+        assert_eq!(handles.deliver(a, vec![b'y'; 60], 0), Ok(true));
     }
 }

@@ -86,8 +86,13 @@ impl DurableState {
 
     /// Resolves a command's handle (a timer fired, an activity resolved).
     pub fn resolve(&mut self, handle: Handle, resolution: &Resolution) {
-        let delivered = self.handles.deliver(handle, resolution.to_json());
+        let delivered = self.deliver(handle, resolution.to_json());
         self.record_overflow(delivered);
+    }
+
+    /// Delivers to a handle, counting held signals against the result-bytes cap too.
+    fn deliver(&mut self, handle: Handle, json: Vec<u8>) -> Result<bool, CapExceeded> {
+        self.handles.deliver(handle, json, self.early_signal_bytes)
     }
 
     /// Temporal sent a new randomness seed: `random` continues from it.
@@ -106,9 +111,7 @@ impl DurableState {
         self.cancellation_requested = true;
         match self.cancellation_channel {
             Some(channel) => {
-                let delivered = self
-                    .handles
-                    .deliver(channel, Resolution::Completed(Vec::new()).to_json());
+                let delivered = self.deliver(channel, Resolution::Completed(Vec::new()).to_json());
                 self.record_overflow(delivered);
                 true
             }
@@ -125,7 +128,7 @@ impl DurableState {
     /// count against the run's result-bytes cap like queued ones.
     pub fn signal(&mut self, name: &str, item: Vec<u8>) {
         if let Some(&channel) = self.signal_channels.get(name) {
-            let delivered = self.handles.deliver(channel, item);
+            let delivered = self.deliver(channel, item);
             self.record_overflow(delivered);
             return;
         }
@@ -137,6 +140,7 @@ impl DurableState {
                      not yet taken would hold {held} bytes"
                 ),
                 limit: self.handles.max_result_bytes(),
+                unit: " bytes",
                 key: "max_result_mib",
             }));
             return;
@@ -199,6 +203,7 @@ impl DurableState {
                     self.calls.len() + 1
                 ),
                 limit: u64::from(self.max_pending_commands),
+                unit: "",
                 key: "max_pending_commands",
             }));
         }
@@ -252,8 +257,7 @@ impl DurableState {
         let channel = self.handles.issue(HandleKind::Cancellation)?;
         self.cancellation_channel = Some(channel);
         if self.cancellation_requested {
-            self.handles
-                .deliver(channel, Resolution::Completed(Vec::new()).to_json())?;
+            self.deliver(channel, Resolution::Completed(Vec::new()).to_json())?;
         }
         Ok(channel)
     }
@@ -268,7 +272,7 @@ impl DurableState {
         self.signal_channels.insert(name.to_owned(), channel);
         for item in self.early_signals.remove(name).unwrap_or_default() {
             self.early_signal_bytes -= item.len() as u64;
-            self.handles.deliver(channel, item)?;
+            self.deliver(channel, item)?;
         }
         Ok(channel)
     }
@@ -302,7 +306,7 @@ impl DurableState {
                 source: Some(FAILURE_SOURCE.to_owned()),
                 ..Default::default()
             });
-            self.handles.deliver(handle, cancelled.to_json())?;
+            self.deliver(handle, cancelled.to_json())?;
         } else {
             self.push_call(Call::RequestCancelActivity { handle })?;
         }
@@ -312,13 +316,18 @@ impl DurableState {
     /// `wait`'s check: the first ready handle of `set`, in the order given, or `None` after
     /// recording that the guest parks on `set`.
     pub(crate) fn first_ready(&mut self, set: Vec<Handle>) -> Result<Option<Handle>, GuestBug> {
+        // Every handle is checked, not only those before the first ready one: a bad handle is
+        // a bug whether or not another one happens to be ready this time.
+        let mut first = None;
         for &handle in &set {
-            if self.handles.is_ready("wait", handle)? {
-                return Ok(Some(handle));
+            if self.handles.is_ready("wait", handle)? && first.is_none() {
+                first = Some(handle);
             }
         }
-        self.parked_on = Some(set);
-        Ok(None)
+        if first.is_none() {
+            self.parked_on = Some(set);
+        }
+        Ok(first)
     }
 
     /// The guest resumed from `wait`.

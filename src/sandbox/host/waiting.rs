@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 
 use wasmtime::{AsContextMut, Caller, Linker};
 
-use crate::sandbox::guest_bug::{CapExceeded, GuestBug, HandleMisuse};
+use crate::sandbox::guest_bug::{GuestBug, HandleMisuse};
 use crate::sandbox::guest_memory;
 use crate::sandbox::host::{IMPORT_MODULE, InstanceState, durable_call};
 
@@ -102,12 +102,13 @@ fn read_handle_set(
     // is only ever a bug; capping it here also bounds the read.
     let limit = issued.max(1).saturating_mul(4).max(1024);
     if count > limit {
-        return Err(CapExceeded {
-            what: format!("wait was given {count} handles, but the run has issued {issued}"),
-            limit: u64::from(limit),
-            key: "max_handles",
-        }
-        .into());
+        return Err(GuestBug::BadRequest {
+            call: "wait",
+            problem: format!(
+                "count is {count}, more handles than the run could wait on (it has issued \
+                 {issued}; a set may repeat them, up to {limit} entries)"
+            ),
+        });
     }
     let bytes = guest_memory::read(memory, "wait", offset, count.saturating_mul(4))?;
     Ok(bytes

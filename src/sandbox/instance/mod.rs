@@ -102,10 +102,12 @@ impl Instance {
         let instance_pre = bundle.instance_pre().clone();
         let mut store = Store::new(instance_pre.module().engine(), state);
         store.limiter(|state| state);
-        store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
 
         let run: RunFuture = Box::pin(async move {
+            // Armed at the first poll, so the first activation's deadline starts when the guest
+            // starts running, however long after `start` that is.
+            store.set_epoch_deadline(ticks);
             let result = async {
                 let instance = instance_pre.instantiate_async(&mut store).await?;
                 let run = instance.get_typed_func::<(), ()>(&mut store, "run")?;
