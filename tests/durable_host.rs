@@ -450,7 +450,10 @@ fn cancelling_a_pending_activity_asks_temporal_and_leaves_it_pending() {
         blocked(instance.resume()),
         vec![charge_call(1), Call::RequestCancelActivity { handle: 1 }]
     );
-    assert_eq!(instance.pending(), vec![(1, "activity Charge".to_owned())]);
+    assert_eq!(
+        instance.pending(),
+        vec![(1, "activity 1 Charge".to_owned())]
+    );
     let cancelled = Failure {
         message: Some("activity cancelled".into()),
         kind: Some(FailureKind::Cancelled),

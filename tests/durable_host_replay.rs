@@ -293,10 +293,16 @@ fn pending_lists_the_commands_still_waiting() {
     blocked(instance.resume());
     assert_eq!(
         instance.pending(),
-        vec![(1, "a timer".to_owned()), (3, "activity Charge".to_owned())]
+        vec![
+            (1, "timer 1 (1000 ms)".to_owned()),
+            (3, "activity 3 Charge".to_owned())
+        ]
     );
     instance.resolve(1, &fired());
-    assert_eq!(instance.pending(), vec![(3, "activity Charge".to_owned())]);
+    assert_eq!(
+        instance.pending(),
+        vec![(3, "activity 3 Charge".to_owned())]
+    );
 }
 
 // --- Loading ----------------------------------------------------------------------------------
@@ -338,13 +344,13 @@ fn a_v1_import_with_a_wrong_signature_is_refused_naming_both_signatures() {
 fn a_v1_import_this_worker_does_not_provide_yet_is_refused_saying_so() {
     let message = common::bundle_error(
         r#"(module
-             (import "env" "start_child_workflow" (func (param i32 i32) (result i32)))
+             (import "env" "start_http_activity" (func (param i32 i32) (result i32)))
              (memory (export "memory") 1)
              (func (export "run")))"#,
     );
     assert!(
         message.contains(
-            "imports `env.start_child_workflow`, which ABI v1 defines but this worker does not \
+            "imports `env.start_http_activity`, which ABI v1 defines but this worker does not \
              provide yet"
         ),
         "{message}"

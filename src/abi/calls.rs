@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::abi::Payload;
+use crate::abi::{Failure, Payload};
 
 /// A handle: what a command call returns and `wait` takes; unique within a run, from 1.
 pub type Handle = u32;
@@ -111,6 +111,149 @@ pub struct CancelledDetails {
     pub details: Vec<Payload>,
 }
 
+/// `start_child_workflow`'s input: the spec's `child_workflow_options`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ChildWorkflowOptions {
+    /// The child's workflow type; required.
+    pub workflow_type: String,
+    /// The child's workflow id; by default derived from the parent run and the handle.
+    pub workflow_id: Option<String>,
+    /// The child's arguments.
+    pub args: Vec<Payload>,
+    /// Task queue of the child; the parent's when absent.
+    pub task_queue: Option<String>,
+    /// Namespace of the child; the parent's when absent.
+    pub namespace: Option<String>,
+    /// Total time the child may take, retries and continue-as-new included.
+    pub execution_timeout_ms: Option<u64>,
+    /// Time one run of the child may take.
+    pub run_timeout_ms: Option<u64>,
+    /// Time one workflow task of the child may take.
+    pub task_timeout_ms: Option<u64>,
+    /// What happens if a workflow with the same id ran before.
+    pub id_reuse_policy: Option<IdReusePolicy>,
+    /// What happens to the child when the parent closes.
+    pub parent_close_policy: ParentClosePolicy,
+    /// How Temporal retries the child.
+    pub retry_policy: Option<RetryPolicy>,
+    /// A cron schedule for the child.
+    pub cron_schedule: Option<String>,
+    /// The child's memo.
+    pub memo: Option<BTreeMap<String, Payload>>,
+    /// The child's search attributes, as JSON values.
+    pub search_attributes: Option<BTreeMap<String, serde_json::Value>>,
+    /// What `cancel` of the child waits for.
+    pub cancellation_type: ChildCancellationType,
+    /// A short description shown in the Temporal UI.
+    pub summary: Option<String>,
+}
+
+/// Temporal's workflow id reuse policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdReusePolicy {
+    /// Any earlier run with the id may be followed by this one.
+    AllowDuplicate,
+    /// Only an earlier run that failed, timed out or was cancelled or terminated.
+    AllowDuplicateFailedOnly,
+    /// Never reuse the id.
+    RejectDuplicate,
+    /// Terminate a running workflow with the id and start this one.
+    TerminateIfRunning,
+}
+
+/// What happens to a child when its parent closes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentClosePolicy {
+    /// The child is terminated.
+    #[default]
+    Terminate,
+    /// The child goes on.
+    Abandon,
+    /// The child's cancellation is requested.
+    RequestCancel,
+}
+
+/// What cancelling a child workflow waits for, as core's `ChildWorkflowCancellationType`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildCancellationType {
+    /// Resolve the handle once the child has ended as cancelled (the SDKs' default).
+    #[default]
+    WaitCancellationCompleted,
+    /// Resolve it once the cancellation request reached the child.
+    WaitCancellationRequested,
+    /// Ask for cancellation and resolve the handle at once.
+    TryCancel,
+    /// Resolve the handle at once without asking the child to stop.
+    Abandon,
+}
+
+/// The workflow an external call is about.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ExternalWorkflow {
+    /// Its workflow id; required.
+    pub workflow_id: String,
+    /// Its run; the latest when absent.
+    pub run_id: Option<String>,
+    /// Its namespace; the caller's when absent.
+    pub namespace: Option<String>,
+}
+
+/// `signal_external_workflow`'s input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SignalExternalRequest {
+    /// The workflow to signal.
+    #[serde(flatten)]
+    pub target: ExternalWorkflow,
+    /// The signal's name; required.
+    pub signal_name: String,
+    /// The signal's arguments.
+    pub args: Vec<Payload>,
+}
+
+/// `emit_metric`'s input.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct MetricRequest {
+    /// The metric's name, exported as `wasm_guest_<name>`.
+    pub name: String,
+    /// What kind of instrument it is.
+    pub kind: MetricKind,
+    /// The value: added (counter), set (gauge) or recorded (histogram).
+    pub value: f64,
+    /// Labels, besides the `workflow_type` the worker adds.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The kinds of guest metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// A monotonically increasing count.
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// A distribution of values.
+    Histogram,
+}
+
+/// `respond_update`'s input: how the guest answers an update it took.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateAnswer {
+    /// The update ran and returns this (at most one payload).
+    Completed(Vec<Payload>),
+    /// The update ran and failed.
+    Failed(Failure),
+    /// The validator refused it: only in the activation it arrived in.
+    Rejected(Failure),
+}
+
 /// One thing a guest asked the host to tell Temporal, recorded in call order; the completion of
 /// the activation carries them as commands in the same order.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,6 +282,45 @@ pub enum Call {
         /// The activity's handle.
         handle: Handle,
     },
+    /// `start_child_workflow`.
+    StartChildWorkflow {
+        /// The child's handle.
+        handle: Handle,
+        /// Its options.
+        options: Box<ChildWorkflowOptions>,
+    },
+    /// `cancel` of a pending child workflow.
+    CancelChildWorkflow {
+        /// The child's handle.
+        handle: Handle,
+    },
+    /// `signal_external_workflow`.
+    SignalExternal {
+        /// The call's handle.
+        handle: Handle,
+        /// What to signal.
+        request: Box<SignalExternalRequest>,
+    },
+    /// `cancel_external_workflow`.
+    CancelExternal {
+        /// The call's handle.
+        handle: Handle,
+        /// What to cancel.
+        target: ExternalWorkflow,
+    },
+    /// `upsert_search_attributes`: JSON values by attribute name; `null` removes one.
+    UpsertSearchAttributes(BTreeMap<String, serde_json::Value>),
+    /// `upsert_memo`: payloads by key; `None` removes one.
+    UpsertMemo(BTreeMap<String, Option<Payload>>),
+    /// `emit_metric`: not a command; the worker records it unless the activation replays.
+    EmitMetric(Box<MetricRequest>),
+    /// `respond_update`.
+    RespondUpdate {
+        /// The update's id.
+        update_id: String,
+        /// The guest's answer.
+        answer: UpdateAnswer,
+    },
     /// `patched` taking the new path for the first time in this run, outside replay.
     SetPatchMarker {
         /// The patch id.
@@ -163,6 +345,28 @@ impl Call {
             Call::CancelTimer { handle } => format!("cancel of timer {handle}"),
             Call::RequestCancelActivity { handle } => format!("cancel of activity {handle}"),
             Call::SetPatchMarker { patch_id, .. } => format!("patch marker `{patch_id}`"),
+            Call::RespondUpdate { update_id, .. } => format!("answer to update `{update_id}`"),
+            Call::StartChildWorkflow { handle, options } => match &options.workflow_id {
+                Some(id) => format!("child workflow {handle} {} ({id})", options.workflow_type),
+                None => format!("child workflow {handle} {}", options.workflow_type),
+            },
+            Call::CancelChildWorkflow { handle } => format!("cancel of child workflow {handle}"),
+            Call::SignalExternal { handle, request } => format!(
+                "signal {handle} `{}` to {}",
+                request.signal_name, request.target.workflow_id
+            ),
+            Call::UpsertSearchAttributes(attributes) => format!(
+                "upsert of search attributes {}",
+                attributes.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            Call::UpsertMemo(memo) => format!(
+                "upsert of memo {}",
+                memo.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            Call::EmitMetric(metric) => format!("metric {}", metric.name),
+            Call::CancelExternal { handle, target } => {
+                format!("cancel {handle} of workflow {}", target.workflow_id)
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! The ABI's `info`: what a run knows about its workflow, and the guest log levels.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::abi::Payload;
@@ -32,6 +34,29 @@ pub struct WorkflowInfo {
     pub attempt: u32,
     /// When the workflow execution started, RFC 3339 in UTC; empty if the server did not say.
     pub start_time: String,
+    /// The workflow that started this one as its child, if any (ABI v1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ParentWorkflow>,
+    /// The run this one continued from (continue-as-new, retry or cron), if any (ABI v1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continued_from_run_id: Option<String>,
+    /// The memo the workflow was started with (ABI v1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub memo: BTreeMap<String, Payload>,
+    /// The search attributes the workflow was started with, as JSON values (ABI v1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub search_attributes: BTreeMap<String, serde_json::Value>,
+}
+
+/// The parent of a child workflow.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ParentWorkflow {
+    /// The parent's namespace.
+    pub namespace: String,
+    /// The parent's workflow id.
+    pub workflow_id: String,
+    /// The parent's run id.
+    pub run_id: String,
 }
 
 /// The ABI's `log_level`; any other number means "log nothing".

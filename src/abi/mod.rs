@@ -24,8 +24,10 @@ mod tests;
 
 pub use bytes::Base64Bytes;
 pub use calls::{
-    ActivityOptions, Call, CancellationType, CancelledDetails, ContinueAsNewRequest, Handle,
-    RetryPolicy, TimerRequest,
+    ActivityOptions, Call, CancellationType, CancelledDetails, ChildCancellationType,
+    ChildWorkflowOptions, ContinueAsNewRequest, ExternalWorkflow, Handle, IdReusePolicy,
+    MetricKind, MetricRequest, ParentClosePolicy, RetryPolicy, SignalExternalRequest, TimerRequest,
+    UpdateAnswer,
 };
 pub use decode::{
     DecodeError, TooManyResultPayloads, decode_failure, decode_input, decode_payloads,
@@ -33,7 +35,7 @@ pub use decode::{
 pub use failure::{
     ActivityFailureInfo, ChildWorkflowFailureInfo, FAILURE_SOURCE, Failure, FailureKind,
 };
-pub use info::{Info, LogLevel, WorkflowInfo, encode_info};
+pub use info::{Info, LogLevel, ParentWorkflow, WorkflowInfo, encode_info};
 pub use outcome::GuestOutcome;
 pub use payload::Payload;
-pub use results::Resolution;
+pub use results::{Resolution, UpdateItem};

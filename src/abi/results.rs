@@ -26,3 +26,21 @@ impl Resolution {
             .unwrap_or_else(|err| unreachable!("resolution serialisation failed: {err}"))
     }
 }
+
+/// What `take_result` yields for an update taken from an update channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpdateItem {
+    /// The update's id, for `respond_update`.
+    pub update_id: String,
+    /// Its arguments.
+    pub args: Vec<Payload>,
+}
+
+impl UpdateItem {
+    /// The JSON `take_result` copies into guest memory.
+    pub fn to_json(&self) -> Vec<u8> {
+        // Plain structs of strings and payloads always serialise.
+        serde_json::to_vec(self)
+            .unwrap_or_else(|err| unreachable!("update item serialisation failed: {err}"))
+    }
+}

@@ -163,6 +163,7 @@ fn info_serialises_params_and_workflow_info() {
             task_queue: "q".into(),
             attempt: 1,
             start_time: "2026-01-01T00:00:00Z".into(),
+            ..Default::default()
         },
     };
     let value: serde_json::Value = serde_json::from_slice(&encode_info(&info)).unwrap();

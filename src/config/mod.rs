@@ -110,6 +110,16 @@ fn validate(
             )
         })?),
     };
+    let max_guest_label_sets = raw
+        .metrics
+        .max_guest_label_sets
+        .unwrap_or(DEFAULT_MAX_GUEST_LABEL_SETS);
+    if !(1..=100_000).contains(&max_guest_label_sets) {
+        return Err(value_error(
+            "metrics.max_guest_label_sets",
+            format!("must be between 1 and 100000, got {max_guest_label_sets}"),
+        ));
+    }
     let logging = LoggingSettings {
         format: raw.logging.format.unwrap_or_default(),
         level: raw.logging.level.unwrap_or_else(|| "info".to_owned()),
@@ -126,10 +136,14 @@ fn validate(
         temporal,
         worker,
         prometheus_address,
+        max_guest_label_sets,
         logging,
         workflows,
     })
 }
+
+/// Default of `metrics.max_guest_label_sets`.
+pub const DEFAULT_MAX_GUEST_LABEL_SETS: usize = 100;
 
 /// `value`, unless it is empty or only whitespace (which no key accepts).
 fn non_empty(value: String) -> Option<String> {

@@ -31,6 +31,7 @@ pub(super) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawMetrics {
     pub prometheus_address: Option<String>,
+    pub max_guest_label_sets: Option<usize>,
 }
 
 /// `[logging]`.

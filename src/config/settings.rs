@@ -127,6 +127,9 @@ pub struct Settings {
     pub worker: WorkerSettings,
     /// Where the Prometheus endpoint listens; `None` (the default) serves no metrics.
     pub prometheus_address: Option<std::net::SocketAddr>,
+    /// Most distinct label sets one guest metric (`emit_metric`) may have; further ones are
+    /// dropped with a warning, so a guest cannot blow up the endpoint's cardinality.
+    pub max_guest_label_sets: usize,
     /// Log format and level.
     pub logging: LoggingSettings,
     /// Registered workflows, sorted by type.

@@ -1,40 +1,56 @@
 //! What a guest asked for, as core's workflow commands: the calls it made (with the sequence
 //! numbers the run assigned them) and how it ended the run.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use prost_wkt_types::Duration as ProtoDuration;
+use temporalio_common::protos::coresdk::child_workflow::{
+    ChildWorkflowCancellationType, ParentClosePolicy as ProtoParentClosePolicy,
+};
+use temporalio_common::protos::coresdk::common::NamespacedWorkflowExecution;
 use temporalio_common::protos::coresdk::workflow_commands::{
-    ActivityCancellationType, CancelTimer, CancelWorkflowExecution, CompleteWorkflowExecution,
-    ContinueAsNewWorkflowExecution, FailWorkflowExecution, RequestCancelActivity, ScheduleActivity,
-    SetPatchMarker, StartTimer, WorkflowCommand, workflow_command::Variant,
+    ActivityCancellationType, CancelChildWorkflowExecution, CancelTimer, CancelWorkflowExecution,
+    CompleteWorkflowExecution, ContinueAsNewWorkflowExecution, FailWorkflowExecution,
+    ModifyWorkflowProperties, RequestCancelActivity, RequestCancelExternalWorkflowExecution,
+    ScheduleActivity, SetPatchMarker, SignalExternalWorkflowExecution, StartChildWorkflowExecution,
+    StartTimer, UpsertWorkflowSearchAttributes, WorkflowCommand,
+    signal_external_workflow_execution, workflow_command::Variant,
 };
 use temporalio_common::protos::temporal::api::common::v1::{
-    Payload, RetryPolicy, SearchAttributes,
+    Memo, Payload, RetryPolicy, SearchAttributes,
 };
+use temporalio_common::protos::temporal::api::enums::v1::WorkflowIdReusePolicy;
 use temporalio_common::protos::temporal::api::sdk::v1::UserMetadata;
 
 use crate::abi::{
-    self, ActivityOptions, Call, CancellationType, GuestOutcome, TooManyResultPayloads,
+    self, ActivityOptions, Call, CancellationType, ChildCancellationType, ChildWorkflowOptions,
+    ExternalWorkflow, GuestOutcome, IdReusePolicy, ParentClosePolicy, SignalExternalRequest,
+    TooManyResultPayloads,
 };
 use crate::convert::{
-    failure_from_abi, payload_from_abi, payloads_from_abi, result_from_abi, unspecified_failure,
+    failure_from_abi, null_payload, payload_from_abi, payloads_from_abi, result_from_abi,
+    unspecified_failure,
 };
 
 /// What commands need to know about the run that issues them, for the defaults Temporal's SDKs
-/// fill in (an activity's task queue, a continued run's type).
-#[derive(Clone, Debug)]
+/// fill in (an activity's task queue, a continued run's type, a child's id and namespace).
+#[derive(Clone, Debug, Default)]
 pub struct RunContext {
     /// The run's workflow type.
     pub workflow_type: String,
     /// The task queue the run is on.
     pub task_queue: String,
+    /// The run's namespace.
+    pub namespace: String,
+    /// The run's id.
+    pub run_id: String,
 }
 
 /// The command for `call`; `seq` is the sequence number of the timer or activity it starts or
-/// cancels.
-pub fn command_from_call(call: Call, seq: u32, context: &RunContext) -> WorkflowCommand {
-    match call {
+/// cancels. An answer to an update has no command of its own here: the run answers updates with
+/// the protocol instances it holds (see `temporal::updates`).
+pub fn command_from_call(call: Call, seq: u32, context: &RunContext) -> Option<WorkflowCommand> {
+    Some(match call {
         Call::StartTimer { request, .. } => with_summary(
             Variant::StartTimer(StartTimer {
                 seq,
@@ -58,7 +74,64 @@ pub fn command_from_call(call: Call, seq: u32, context: &RunContext) -> Workflow
             deprecated,
         })
         .into(),
-    }
+        Call::StartChildWorkflow { options, .. } => {
+            let summary = options.summary.clone();
+            with_summary(start_child(*options, seq, context), summary)
+        }
+        Call::CancelChildWorkflow { .. } => {
+            Variant::CancelChildWorkflowExecution(CancelChildWorkflowExecution {
+                child_workflow_seq: seq,
+                reason: "cancelled by the parent workflow".to_owned(),
+            })
+            .into()
+        }
+        Call::SignalExternal { request, .. } => {
+            let SignalExternalRequest {
+                target,
+                signal_name,
+                args,
+            } = *request;
+            Variant::SignalExternalWorkflowExecution(SignalExternalWorkflowExecution {
+                seq,
+                target: Some(
+                    signal_external_workflow_execution::Target::WorkflowExecution(namespaced(
+                        target, context,
+                    )),
+                ),
+                signal_name,
+                args: args.into_iter().map(payload_from_abi).collect(),
+                ..Default::default()
+            })
+            .into()
+        }
+        Call::CancelExternal { target, .. } => Variant::RequestCancelExternalWorkflowExecution(
+            RequestCancelExternalWorkflowExecution {
+                seq,
+                workflow_execution: Some(namespaced(target, context)),
+                reason: "cancelled by another workflow".to_owned(),
+            },
+        )
+        .into(),
+        Call::UpsertSearchAttributes(attributes) => {
+            Variant::UpsertWorkflowSearchAttributes(UpsertWorkflowSearchAttributes {
+                search_attributes: Some(search_attributes_from_abi(attributes)),
+            })
+            .into()
+        }
+        Call::UpsertMemo(memo) => Variant::ModifyWorkflowProperties(ModifyWorkflowProperties {
+            upserted_memo: Some(Memo {
+                fields: memo
+                    .into_iter()
+                    .map(|(key, payload)| {
+                        // A null payload removes the key, as Temporal's SDKs send it.
+                        (key, payload.map_or_else(null_payload, payload_from_abi))
+                    })
+                    .collect(),
+            }),
+        })
+        .into(),
+        Call::RespondUpdate { .. } | Call::EmitMetric(_) => return None,
+    })
 }
 
 fn schedule_activity(options: ActivityOptions, seq: u32, context: &RunContext) -> Variant {
@@ -97,6 +170,100 @@ fn schedule_activity(options: ActivityOptions, seq: u32, context: &RunContext) -
         cancellation_type: cancellation_type.into(),
         ..Default::default()
     })
+}
+
+fn start_child(options: ChildWorkflowOptions, seq: u32, context: &RunContext) -> Variant {
+    let ChildWorkflowOptions {
+        workflow_type,
+        workflow_id,
+        args,
+        task_queue,
+        namespace,
+        execution_timeout_ms,
+        run_timeout_ms,
+        task_timeout_ms,
+        id_reuse_policy,
+        parent_close_policy,
+        retry_policy,
+        cron_schedule,
+        memo,
+        search_attributes,
+        cancellation_type,
+        summary: _,
+    } = options;
+    let parent_close_policy = match parent_close_policy {
+        ParentClosePolicy::Terminate => ProtoParentClosePolicy::Terminate,
+        ParentClosePolicy::Abandon => ProtoParentClosePolicy::Abandon,
+        ParentClosePolicy::RequestCancel => ProtoParentClosePolicy::RequestCancel,
+    };
+    let id_reuse_policy = id_reuse_policy.map_or(WorkflowIdReusePolicy::Unspecified, |policy| {
+        match policy {
+            IdReusePolicy::AllowDuplicate => WorkflowIdReusePolicy::AllowDuplicate,
+            IdReusePolicy::AllowDuplicateFailedOnly => {
+                WorkflowIdReusePolicy::AllowDuplicateFailedOnly
+            }
+            IdReusePolicy::RejectDuplicate => WorkflowIdReusePolicy::RejectDuplicate,
+            // Deprecated by Temporal in favour of conflict policies, still honoured by servers.
+            #[allow(deprecated)]
+            IdReusePolicy::TerminateIfRunning => WorkflowIdReusePolicy::TerminateIfRunning,
+        }
+    });
+    let cancellation_type = match cancellation_type {
+        ChildCancellationType::WaitCancellationCompleted => {
+            ChildWorkflowCancellationType::WaitCancellationCompleted
+        }
+        ChildCancellationType::WaitCancellationRequested => {
+            ChildWorkflowCancellationType::WaitCancellationRequested
+        }
+        ChildCancellationType::TryCancel => ChildWorkflowCancellationType::TryCancel,
+        ChildCancellationType::Abandon => ChildWorkflowCancellationType::Abandon,
+    };
+    Variant::StartChildWorkflowExecution(StartChildWorkflowExecution {
+        seq,
+        namespace: namespace.unwrap_or_else(|| context.namespace.clone()),
+        // Go's SDK derives it the same way: unique per parent run, stable on replay.
+        workflow_id: workflow_id.unwrap_or_else(|| format!("{}_{seq}", context.run_id)),
+        workflow_type,
+        task_queue: task_queue.unwrap_or_else(|| context.task_queue.clone()),
+        input: args.into_iter().map(payload_from_abi).collect(),
+        workflow_execution_timeout: execution_timeout_ms.map(duration),
+        workflow_run_timeout: run_timeout_ms.map(duration),
+        workflow_task_timeout: task_timeout_ms.map(duration),
+        parent_close_policy: parent_close_policy.into(),
+        workflow_id_reuse_policy: id_reuse_policy.into(),
+        retry_policy: retry_policy.map(retry_policy_from_abi),
+        cron_schedule: cron_schedule.unwrap_or_default(),
+        memo: memo
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, payload)| (key, payload_from_abi(payload)))
+            .collect(),
+        search_attributes: search_attributes.map(search_attributes_from_abi),
+        cancellation_type: cancellation_type.into(),
+        ..Default::default()
+    })
+}
+
+fn namespaced(target: ExternalWorkflow, context: &RunContext) -> NamespacedWorkflowExecution {
+    NamespacedWorkflowExecution {
+        namespace: target
+            .namespace
+            .unwrap_or_else(|| context.namespace.clone()),
+        workflow_id: target.workflow_id,
+        run_id: target.run_id.unwrap_or_default(),
+    }
+}
+
+/// Search attributes from their JSON values, each sent as Temporal's SDKs send them.
+pub fn search_attributes_from_abi(
+    attributes: BTreeMap<String, serde_json::Value>,
+) -> SearchAttributes {
+    SearchAttributes {
+        indexed_fields: attributes
+            .into_iter()
+            .map(|(name, value)| (name, search_attribute_payload(&value)))
+            .collect(),
+    }
 }
 
 /// Temporal's retry policy from the ABI's; absent fields keep Temporal's defaults.
@@ -162,20 +329,18 @@ fn continue_as_new(
             .into_iter()
             .map(|(key, payload)| (key, payload_from_abi(payload)))
             .collect(),
-        search_attributes: search_attributes.map(|attributes| SearchAttributes {
-            indexed_fields: attributes
-                .into_iter()
-                .map(|(name, value)| (name, search_attribute_payload(&value)))
-                .collect(),
-        }),
+        search_attributes: search_attributes.map(search_attributes_from_abi),
         retry_policy: retry_policy.map(retry_policy_from_abi),
         ..Default::default()
     }
 }
 
 /// A search attribute value as Temporal's SDKs send it: its JSON in a `json/plain` payload (the
-/// server types it by the attribute's registered type).
+/// server types it by the attribute's registered type); `null` removes the attribute.
 pub fn search_attribute_payload(value: &serde_json::Value) -> Payload {
+    if value.is_null() {
+        return null_payload();
+    }
     Payload {
         metadata: HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]),
         data: value.to_string().into_bytes(),

@@ -21,5 +21,7 @@ pub use failures::{
     host_failure, payloads_from_abi, payloads_to_abi, unspecified_failure,
 };
 pub use info::{WorkerContext, info_from_initialize};
-pub use payloads::{payload_from_abi, payload_to_abi, result_from_abi};
-pub use resolutions::{activity_resolution, timer_fired};
+pub use payloads::{null_payload, payload_from_abi, payload_to_abi, result_from_abi};
+pub use resolutions::{
+    activity_resolution, child_result, child_start, external_delivered, timer_fired,
+};

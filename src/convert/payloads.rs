@@ -18,6 +18,14 @@ pub fn payload_to_abi(payload: Payload) -> abi::Payload {
     }
 }
 
+/// The payload Temporal's SDKs send for "no value" (`binary/null`), where a payload is required.
+pub fn null_payload() -> Payload {
+    Payload {
+        metadata: HashMap::from([("encoding".to_owned(), b"binary/null".to_vec())]),
+        ..Default::default()
+    }
+}
+
 /// Moves an ABI payload into its proto form.
 pub fn payload_from_abi(payload: abi::Payload) -> Payload {
     Payload {

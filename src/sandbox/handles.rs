@@ -24,12 +24,23 @@ pub enum HandleKind {
     Cancellation,
     /// The channel of the signals of one name.
     Signal(String),
+    /// The channel of the updates of one name.
+    Update(String),
+    /// A child workflow, with its type.
+    ChildWorkflow(String),
+    /// A signal to another workflow, with the signal's name.
+    ExternalSignal(String),
+    /// A cancellation request to another workflow, with its id.
+    ExternalCancel(String),
 }
 
 impl HandleKind {
     /// Whether the handle holds a queue of items rather than one result.
     pub fn is_channel(&self) -> bool {
-        matches!(self, HandleKind::Cancellation | HandleKind::Signal(_))
+        matches!(
+            self,
+            HandleKind::Cancellation | HandleKind::Signal(_) | HandleKind::Update(_)
+        )
     }
 }
 
@@ -40,6 +51,10 @@ impl fmt::Display for HandleKind {
             HandleKind::Activity(activity_type) => write!(f, "activity {activity_type}"),
             HandleKind::Cancellation => f.write_str("the cancellation channel"),
             HandleKind::Signal(name) => write!(f, "signal channel `{name}`"),
+            HandleKind::Update(name) => write!(f, "update channel `{name}`"),
+            HandleKind::ChildWorkflow(workflow_type) => write!(f, "child workflow {workflow_type}"),
+            HandleKind::ExternalSignal(name) => write!(f, "external signal `{name}`"),
+            HandleKind::ExternalCancel(id) => write!(f, "cancellation of workflow {id}"),
         }
     }
 }

@@ -126,8 +126,8 @@ impl ActivationHandler {
             run.hold_slot(self.instance_slot().await);
         }
         let activated = match self.activate_on_blocking_thread(run, activation).await {
-            Ok((run, activated)) => {
-                self.record(&run, &activated);
+            Ok((mut run, activated)) => {
+                self.record(&mut run, &activated);
                 let mut cache = self.cache();
                 cache.clock += 1;
                 let last_used = cache.clock;
@@ -244,7 +244,11 @@ impl ActivationHandler {
         .map_err(|err| format!("the run's thread failed: {err}"))
     }
 
-    fn record(&self, run: &WorkflowRun, activated: &Activated) {
+    fn record(&self, run: &mut WorkflowRun, activated: &Activated) {
+        for metric in run.take_metrics() {
+            self.metrics
+                .record_guest_metric(run.workflow_type(), &metric);
+        }
         let Some(finished) = activated.finished else {
             return;
         };

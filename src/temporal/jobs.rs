@@ -81,6 +81,29 @@ pub fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, j
             resolved.seq,
             convert::activity_resolution(resolved.result),
         ),
+        Job::ResolveChildWorkflowExecutionStart(start) => {
+            if let Some(resolution) = convert::child_start(start.status) {
+                resolve(instance, CommandKind::ChildWorkflow, start.seq, resolution);
+            }
+        }
+        Job::ResolveChildWorkflowExecution(ended) => resolve(
+            instance,
+            CommandKind::ChildWorkflow,
+            ended.seq,
+            convert::child_result(ended.result),
+        ),
+        Job::ResolveSignalExternalWorkflow(resolved) => resolve(
+            instance,
+            CommandKind::SignalExternal,
+            resolved.seq,
+            convert::external_delivered(resolved.failure),
+        ),
+        Job::ResolveRequestCancelExternalWorkflow(resolved) => resolve(
+            instance,
+            CommandKind::CancelExternal,
+            resolved.seq,
+            convert::external_delivered(resolved.failure),
+        ),
         Job::UpdateRandomSeed(seed) => instance.reseed(seed.randomness_seed),
         Job::NotifyHasPatch(patch) => instance.notify_patch(patch.patch_id),
         Job::SignalWorkflow(signal) => instance.signal(
@@ -103,10 +126,6 @@ pub fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, j
 
 fn job_name(job: &Job) -> &'static str {
     match job {
-        Job::ResolveChildWorkflowExecutionStart(_) => "resolve_child_workflow_execution_start",
-        Job::ResolveChildWorkflowExecution(_) => "resolve_child_workflow_execution",
-        Job::ResolveSignalExternalWorkflow(_) => "resolve_signal_external_workflow",
-        Job::ResolveRequestCancelExternalWorkflow(_) => "resolve_request_cancel_external_workflow",
         Job::ResolveNexusOperationStart(_) => "resolve_nexus_operation_start",
         Job::ResolveNexusOperation(_) => "resolve_nexus_operation",
         Job::RemoveFromCache(_) => "remove_from_cache",

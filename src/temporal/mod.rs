@@ -9,6 +9,8 @@ pub mod activation;
 pub mod connection;
 pub mod ending;
 pub mod jobs;
+pub mod queries;
 pub mod sequences;
+pub mod updates;
 pub mod worker;
 pub mod workflow_run;

@@ -13,6 +13,12 @@ pub enum CommandKind {
     Timer,
     /// `ScheduleActivity` / `ResolveActivity`.
     Activity,
+    /// `StartChildWorkflowExecution` / `ResolveChildWorkflowExecution(Start)`.
+    ChildWorkflow,
+    /// `SignalExternalWorkflowExecution` / `ResolveSignalExternalWorkflow`.
+    SignalExternal,
+    /// `RequestCancelExternalWorkflowExecution` / `ResolveRequestCancelExternalWorkflow`.
+    CancelExternal,
 }
 
 /// The handle ↔ sequence-number tables of one run.

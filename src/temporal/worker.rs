@@ -127,7 +127,9 @@ async fn run_until_drained(
             .map_err(WorkerError::Core)?,
     )
     .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
-    let metrics = Arc::new(WorkerMetrics::new(meter));
+    let metrics = Arc::new(
+        WorkerMetrics::new(meter).with_max_guest_label_sets(settings.max_guest_label_sets),
+    );
     metrics.record_bundle_loads(&bundles);
     let Some(connection) =
         connection::connect_with_backoff(settings, &mut shutdown.clone()).await?

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use temporalio_common::protos::coresdk::workflow_activation::{
-    InitializeWorkflow, WorkflowActivation, WorkflowActivationJob,
+    InitializeWorkflow, QueryWorkflow, WorkflowActivation, WorkflowActivationJob,
     workflow_activation_job::Variant as Job,
 };
 use temporalio_common::protos::coresdk::workflow_commands::{
@@ -25,15 +25,18 @@ use temporalio_common::protos::coresdk::workflow_completion::{
 };
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::abi::{self, Call, GuestOutcome};
+use crate::abi::{self, Call, GuestOutcome, MetricRequest};
 use crate::convert::{self, RunContext, WorkerContext};
 use crate::metrics::RunOutcome;
 use crate::sandbox::host::LogContext;
 use crate::sandbox::instance::{self, Instance, StartInputs, Step};
+use crate::sandbox::published::QueryView;
 use crate::sandbox::{Bundle, GuestBug};
 use crate::temporal::ending::{self, GUEST_BUG_FAILURE_TYPE};
 use crate::temporal::jobs;
+use crate::temporal::queries;
 use crate::temporal::sequences::{CommandKind, Sequences};
+use crate::temporal::updates::UpdateBook;
 
 pub use crate::temporal::jobs::UNSUPPORTED_BY_ABI_FAILURE_TYPE;
 
@@ -84,6 +87,12 @@ pub struct WorkflowRun {
     last_calls: Vec<String>,
     /// The pool slot for the durable instance the next `InitializeWorkflow` creates.
     slot: Option<OwnedSemaphorePermit>,
+    /// Updates delivered to the guest and not answered for good.
+    updates: UpdateBook,
+    /// What queries see once the guest is gone (a query after the run ended).
+    final_view: Option<QueryView>,
+    /// Metrics the guest emitted outside replay, for the worker to record.
+    emitted: Vec<MetricRequest>,
 }
 
 impl WorkflowRun {
@@ -93,6 +102,8 @@ impl WorkflowRun {
             context: RunContext {
                 workflow_type: bundle.workflow_type().to_owned(),
                 task_queue: worker.task_queue.clone(),
+                namespace: worker.namespace.clone(),
+                run_id: run_id.clone(),
             },
             log: LogContext {
                 workflow_type: bundle.workflow_type().to_owned(),
@@ -107,6 +118,9 @@ impl WorkflowRun {
             started: Instant::now(),
             last_calls: Vec::new(),
             slot: None,
+            updates: UpdateBook::default(),
+            final_view: None,
+            emitted: Vec::new(),
         }
     }
 
@@ -133,6 +147,11 @@ impl WorkflowRun {
     /// The workflow type.
     pub fn workflow_type(&self) -> &str {
         self.bundle.workflow_type()
+    }
+
+    /// The metrics the guest emitted since the last call (none while replaying).
+    pub fn take_metrics(&mut self) -> Vec<MetricRequest> {
+        std::mem::take(&mut self.emitted)
     }
 
     /// The guest's calls in the last activation, as they read in logs.
@@ -173,12 +192,15 @@ impl WorkflowRun {
                 Job::InitializeWorkflow(init) => {
                     one_shot_info = self.initialize(init, now_ms, is_replaying);
                 }
-                Job::QueryWorkflow(query) => {
-                    answers.push(jobs::refuse_query(query, self.bundle.is_durable()));
-                }
-                Job::DoUpdate(update) => {
-                    answers.push(jobs::reject_update(update, self.bundle.is_durable()));
-                }
+                Job::QueryWorkflow(query) => answers.push(self.answer_query(query)),
+                Job::DoUpdate(update) => match &mut self.guest {
+                    Guest::Durable { instance, .. } => {
+                        self.updates.arrived(&update);
+                        let args = update.input.into_iter().map(convert::payload_to_abi);
+                        instance.update(&update.id, &update.name, args.collect());
+                    }
+                    _ => answers.push(jobs::reject_update(update, self.bundle.is_durable())),
+                },
                 job => {
                     if let Guest::Durable { instance, .. } = &mut self.guest {
                         unheard_cancellation |=
@@ -263,21 +285,74 @@ impl WorkflowRun {
         None
     }
 
+    /// Answers a query from the guest's published results (or the snapshot taken when the run
+    /// ended), without resuming the guest.
+    fn answer_query(&self, query: QueryWorkflow) -> Command {
+        match (&self.guest, &self.final_view) {
+            (Guest::Durable { instance, .. }, _) => {
+                queries::answer(query, &instance.query_view(), self.workflow_type())
+            }
+            (Guest::Ended, Some(view)) => queries::answer(query, view, self.workflow_type()),
+            _ => jobs::refuse_query(query, self.bundle.is_durable()),
+        }
+    }
+
     /// Turns where the guest stopped into the activation's completion.
     fn complete(&mut self, step: Step, answers: Vec<Command>) -> Activated {
         let (calls, outcome) = match step {
             Step::Blocked { calls } => (calls, None),
             Step::Ended { calls, outcome } => (calls, Some(outcome)),
         };
-        self.last_calls = calls.iter().map(Call::describe).collect();
-        let mut commands = self.commands_for(calls);
+        let mut commands = self.commands_with_update_responses(calls);
         commands.extend(answers.into_iter().map(WorkflowCommand::from));
         let Some(outcome) = outcome else {
             return self.success(commands, None);
         };
+        self.end_guest(&mut commands);
+        self.finish(commands, outcome)
+    }
+
+    /// The commands of the guest's calls, after the verdicts on the updates of this
+    /// activation (core needs an update accepted before it is completed).
+    fn commands_with_update_responses(&mut self, mut calls: Vec<Call>) -> Vec<WorkflowCommand> {
+        let (unheard, open) = match &mut self.guest {
+            Guest::Durable { instance, .. } => instance.end_activation(),
+            _ => (Vec::new(), Vec::new()),
+        };
+        self.last_calls = calls.iter().map(Call::describe).collect();
+        let replaying = self.log.replaying;
+        let emitted = &mut self.emitted;
+        calls.retain(|call| match call {
+            // Metrics are the worker's to record, once: never again while history replays.
+            Call::EmitMetric(metric) => {
+                if !replaying {
+                    emitted.push((**metric).clone());
+                }
+                false
+            }
+            _ => true,
+        });
+        let verdicts = self.updates.responses(&mut calls, &unheard, &open);
+        let mut commands: Vec<WorkflowCommand> =
+            verdicts.into_iter().map(WorkflowCommand::from).collect();
+        commands.extend(self.commands_for(calls));
+        commands
+    }
+
+    /// The guest is gone: open updates get a failure instead of a hang, what queries see is
+    /// kept, and signals it never took are logged.
+    fn end_guest(&mut self, commands: &mut Vec<WorkflowCommand>) {
+        commands.extend(
+            self.updates
+                .fail_open("the workflow run ended first")
+                .into_iter()
+                .map(WorkflowCommand::from),
+        );
+        if let Guest::Durable { instance, .. } = &self.guest {
+            self.final_view = Some(instance.query_view());
+        }
         self.report_unconsumed_signals();
         self.guest = Guest::Ended;
-        self.finish(commands, outcome)
     }
 
     /// Logs the signals the guest never took, so an operator sees what the run ignored.
@@ -306,7 +381,7 @@ impl WorkflowRun {
     fn commands_for(&mut self, calls: Vec<Call>) -> Vec<WorkflowCommand> {
         calls
             .into_iter()
-            .map(|call| {
+            .filter_map(|call| {
                 let seq = match &call {
                     Call::StartTimer { handle, .. } => {
                         self.sequences.assign(CommandKind::Timer, *handle)
@@ -314,10 +389,25 @@ impl WorkflowRun {
                     Call::StartActivity { handle, .. } => {
                         self.sequences.assign(CommandKind::Activity, *handle)
                     }
-                    Call::CancelTimer { handle } | Call::RequestCancelActivity { handle } => {
+                    Call::StartChildWorkflow { handle, .. } => {
+                        self.sequences.assign(CommandKind::ChildWorkflow, *handle)
+                    }
+                    Call::SignalExternal { handle, .. } => {
+                        self.sequences.assign(CommandKind::SignalExternal, *handle)
+                    }
+                    Call::CancelExternal { handle, .. } => {
+                        self.sequences.assign(CommandKind::CancelExternal, *handle)
+                    }
+                    Call::CancelTimer { handle }
+                    | Call::RequestCancelActivity { handle }
+                    | Call::CancelChildWorkflow { handle } => {
                         self.sequences.seq_of(*handle).unwrap_or_default()
                     }
-                    Call::SetPatchMarker { .. } => 0,
+                    Call::SetPatchMarker { .. }
+                    | Call::RespondUpdate { .. }
+                    | Call::UpsertSearchAttributes(_)
+                    | Call::UpsertMemo(_)
+                    | Call::EmitMetric(_) => 0,
                 };
                 convert::command_from_call(call, seq, &self.context)
             })
@@ -391,12 +481,10 @@ impl WorkflowRun {
             "cancellation requested and the guest never opened its cancellation channel: the \
              workflow ends as Canceled"
         );
-        self.last_calls = calls.iter().map(Call::describe).collect();
-        let mut commands = self.commands_for(calls);
+        let mut commands = self.commands_with_update_responses(calls);
         commands.extend(answers.into_iter().map(WorkflowCommand::from));
+        self.end_guest(&mut commands);
         commands.push(Command::CancelWorkflowExecution(CancelWorkflowExecution::default()).into());
-        self.report_unconsumed_signals();
-        self.guest = Guest::Ended;
         let finished = Finished {
             outcome: RunOutcome::Cancelled,
             bug_kind: None,

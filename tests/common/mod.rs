@@ -128,6 +128,7 @@ pub fn info(params: Vec<abi::Payload>) -> abi::Info {
             task_queue: "q".into(),
             attempt: 1,
             start_time: "2026-01-01T00:00:00Z".into(),
+            ..Default::default()
         },
     }
 }
@@ -137,6 +138,8 @@ pub fn run_context() -> temporal_wasm_worker::convert::RunContext {
     temporal_wasm_worker::convert::RunContext {
         workflow_type: "Test".into(),
         task_queue: "q".into(),
+        namespace: "default".into(),
+        run_id: "run-1".into(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use wasmtime::{Caller, Linker};
 
-use crate::sandbox::host::{IMPORT_MODULE, InstanceState, durable_call, read_name};
+use crate::sandbox::host::{IMPORT_MODULE, InstanceState, answers, durable_call};
 
 pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<()> {
     linker.func_wrap(
@@ -19,7 +19,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
         "signal_channel",
         |mut caller: Caller<'_, InstanceState>, offset: u32, len: u32| {
             durable_call(&mut caller, |memory, durable| {
-                let name = read_name(memory, "signal_channel", offset, len)?;
+                let name = answers::read_channel_name(memory, "signal_channel", offset, len)?;
                 durable.signal_channel(&name)
             })
         },

@@ -8,13 +8,15 @@
 //! two never run at once: the host only touches it between polls of the guest, so the lock is
 //! never contended.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::abi::{Call, FAILURE_SOURCE, Failure, FailureKind, Handle, Resolution};
+use crate::abi::{Call, FAILURE_SOURCE, Failure, FailureKind, Handle, Resolution, UpdateAnswer};
 use crate::sandbox::guest_bug::{CapExceeded, GuestBug};
 use crate::sandbox::handles::{HandleKind, HandleTable};
+use crate::sandbox::inbound::{Answer, Inbound};
 use crate::sandbox::limits::InstanceLimits;
+use crate::sandbox::published::{Published, QueryView};
 use crate::sandbox::rng::DeterministicRng;
 
 /// The shared state of one durable instance.
@@ -35,11 +37,12 @@ pub struct DurableState {
     patch_answers: BTreeMap<String, bool>,
     cancellation_requested: bool,
     cancellation_channel: Option<Handle>,
-    /// Open signal channels by name.
-    signal_channels: BTreeMap<String, Handle>,
-    /// Signals that arrived before their channel was opened, oldest first, with the total held.
-    early_signals: BTreeMap<String, VecDeque<Vec<u8>>>,
-    early_signal_bytes: u64,
+    /// Signal and update channels, and what waits for them.
+    inbound: Inbound,
+    /// Query results and current details the guest published.
+    published: Published,
+    /// What each command handle is for, as `__stack_trace` shows it (`timer 3 (5000 ms)`).
+    descriptions: BTreeMap<Handle, String>,
     /// The handles `wait` parked on, set when it parks and cleared when it resumes.
     parked_on: Option<Vec<Handle>>,
     /// A cap the host's deliveries exceeded; the run ends with it instead of resuming.
@@ -68,9 +71,9 @@ impl DurableState {
             patch_answers: BTreeMap::new(),
             cancellation_requested: false,
             cancellation_channel: None,
-            signal_channels: BTreeMap::new(),
-            early_signals: BTreeMap::new(),
-            early_signal_bytes: 0,
+            inbound: Inbound::default(),
+            published: Published::new(limits.max_result_bytes),
+            descriptions: BTreeMap::new(),
             parked_on: None,
             overflow: None,
         }
@@ -92,7 +95,8 @@ impl DurableState {
 
     /// Delivers to a handle, counting held signals against the result-bytes cap too.
     fn deliver(&mut self, handle: Handle, json: Vec<u8>) -> Result<bool, CapExceeded> {
-        self.handles.deliver(handle, json, self.early_signal_bytes)
+        self.handles
+            .deliver(handle, json, self.inbound.held_bytes())
     }
 
     /// Temporal sent a new randomness seed: `random` continues from it.
@@ -127,29 +131,21 @@ impl DurableState {
     /// A signal arrived: queued on its channel, or held until the guest opens one. Held signals
     /// count against the run's result-bytes cap like queued ones.
     pub fn signal(&mut self, name: &str, item: Vec<u8>) {
-        if let Some(&channel) = self.signal_channels.get(name) {
-            let delivered = self.deliver(channel, item);
-            self.record_overflow(delivered);
-            return;
-        }
-        let held = self.handles.held_bytes() + self.early_signal_bytes + item.len() as u64;
-        if held > self.handles.max_result_bytes() {
-            self.record_overflow(Err(CapExceeded {
-                what: format!(
-                    "signals for channels the guest never opened (latest: `{name}`) and results \
-                     not yet taken would hold {held} bytes"
-                ),
-                limit: self.handles.max_result_bytes(),
-                unit: " bytes",
-                key: "max_result_mib",
-            }));
-            return;
-        }
-        self.early_signal_bytes += item.len() as u64;
-        self.early_signals
-            .entry(name.to_owned())
-            .or_default()
-            .push_back(item);
+        let delivered = self.inbound.signal(&mut self.handles, name, item);
+        self.record_overflow(delivered.map(|()| true));
+    }
+
+    /// An update arrived: queued on its channel, or held until the end of the activation for
+    /// the guest to open one.
+    pub fn update(&mut self, id: &str, name: &str, item: Vec<u8>) {
+        let delivered = self.inbound.update(&mut self.handles, id, name, item);
+        self.record_overflow(delivered.map(|()| true));
+    }
+
+    /// Ends the activation for updates: returns the ids of those whose channel the guest never
+    /// opened, to be rejected.
+    pub fn end_activation(&mut self) -> Vec<String> {
+        self.inbound.end_activation()
     }
 
     fn record_overflow(&mut self, delivered: Result<bool, CapExceeded>) {
@@ -178,18 +174,35 @@ impl DurableState {
     /// Signals that arrived but were never taken — held for a channel never opened, or queued
     /// on an open one — by name and count, for the log when a run ends.
     pub fn unconsumed_signals(&self) -> Vec<(String, usize)> {
-        let mut unconsumed: BTreeMap<String, usize> = self
-            .early_signals
-            .iter()
-            .map(|(name, items)| (name.clone(), items.len()))
-            .collect();
-        for (name, &channel) in &self.signal_channels {
-            *unconsumed.entry(name.clone()).or_default() += self.handles.queued(channel);
+        self.inbound.unconsumed_signals(&self.handles)
+    }
+
+    /// What queries see: published results, current details, open channels, pending commands.
+    pub fn query_view(&self) -> QueryView {
+        QueryView {
+            results: self.published.results().clone(),
+            current_details: self.published.current_details().to_owned(),
+            signal_channels: self.inbound.signal_names(),
+            update_channels: self.inbound.update_names(),
+            pending: self
+                .handles
+                .pending()
+                .map(|(handle, kind)| {
+                    let description = self
+                        .descriptions
+                        .get(&handle)
+                        .cloned()
+                        .unwrap_or_else(|| format!("{kind} {handle}"));
+                    (handle, description)
+                })
+                .collect(),
+            parked_on: self.parked_on.clone(),
         }
-        unconsumed
-            .into_iter()
-            .filter(|(_, count)| *count > 0)
-            .collect()
+    }
+
+    /// Open update channel names, for the rejection of updates nobody listens for.
+    pub fn update_channel_names(&self) -> Vec<String> {
+        self.inbound.update_names()
     }
 
     // --- The guest's side: what host calls do -------------------------------------------------
@@ -206,6 +219,14 @@ impl DurableState {
                 unit: "",
                 key: "max_pending_commands",
             }));
+        }
+        if let Call::StartTimer { handle, .. }
+        | Call::StartActivity { handle, .. }
+        | Call::StartChildWorkflow { handle, .. }
+        | Call::SignalExternal { handle, .. }
+        | Call::CancelExternal { handle, .. } = &call
+        {
+            self.descriptions.insert(*handle, call.describe());
         }
         self.calls.push(call);
         Ok(())
@@ -265,16 +286,53 @@ impl DurableState {
     /// The channel of signals named `name`, opened on first use with every signal that arrived
     /// before it.
     pub(crate) fn signal_channel(&mut self, name: &str) -> Result<Handle, GuestBug> {
-        if let Some(&channel) = self.signal_channels.get(name) {
-            return Ok(channel);
-        }
-        let channel = self.handles.issue(HandleKind::Signal(name.to_owned()))?;
-        self.signal_channels.insert(name.to_owned(), channel);
-        for item in self.early_signals.remove(name).unwrap_or_default() {
-            self.early_signal_bytes -= item.len() as u64;
-            self.deliver(channel, item)?;
-        }
-        Ok(channel)
+        self.inbound.signal_channel(&mut self.handles, name)
+    }
+
+    /// The channel of updates named `name`, opened on first use with the updates of this
+    /// activation that were waiting for it.
+    pub(crate) fn update_channel(&mut self, name: &str) -> Result<Handle, GuestBug> {
+        self.inbound.update_channel(&mut self.handles, name)
+    }
+
+    /// `take_result`: the oldest result of `handle`; a taken update is the guest's to answer.
+    pub(crate) fn take(&mut self, handle: Handle) -> Result<Vec<u8>, GuestBug> {
+        let json = self.handles.take("take_result", handle)?;
+        self.inbound.taken(handle);
+        Ok(json)
+    }
+
+    /// `respond_update`: records the guest's answer to a taken update.
+    pub(crate) fn respond_update(
+        &mut self,
+        update_id: String,
+        answer: UpdateAnswer,
+    ) -> Result<(), GuestBug> {
+        let kind = match &answer {
+            UpdateAnswer::Rejected(_) => Answer::Reject,
+            UpdateAnswer::Completed(payloads) if payloads.len() > 1 => {
+                return Err(GuestBug::BadRequest {
+                    call: "respond_update",
+                    problem: format!(
+                        "completed has {} payloads, but an update's result is a single payload",
+                        payloads.len()
+                    ),
+                });
+            }
+            _ => Answer::Finish,
+        };
+        self.inbound
+            .answer(&update_id, kind)
+            .map_err(|problem| GuestBug::BadRequest {
+                call: "respond_update",
+                problem,
+            })?;
+        self.push_call(Call::RespondUpdate { update_id, answer })
+    }
+
+    /// What the guest publishes for queries.
+    pub(crate) fn published_mut(&mut self) -> &mut Published {
+        &mut self.published
     }
 
     /// Cancels `handle` for `cancel`: a pending timer resolves as cancelled at once; a pending
@@ -285,7 +343,7 @@ impl DurableState {
         self.handles.is_ready("cancel", handle)?;
         let kind = self.handles.kind(handle).cloned();
         match kind {
-            Some(HandleKind::Timer) | Some(HandleKind::Activity(_)) => {}
+            Some(HandleKind::Timer | HandleKind::Activity(_) | HandleKind::ChildWorkflow(_)) => {}
             Some(kind) => {
                 return Err(crate::sandbox::guest_bug::HandleMisuse::NotCancellable {
                     handle,
@@ -307,6 +365,8 @@ impl DurableState {
                 ..Default::default()
             });
             self.deliver(handle, cancelled.to_json())?;
+        } else if matches!(kind, Some(HandleKind::ChildWorkflow(_))) {
+            self.push_call(Call::CancelChildWorkflow { handle })?;
         } else {
             self.push_call(Call::RequestCancelActivity { handle })?;
         }

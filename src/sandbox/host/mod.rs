@@ -12,8 +12,11 @@
 //!
 //! The families, one file each: [`info`] (info and logs), [`ending`] (how a run ends),
 //! [`commands`] (timers, activities, cancel), [`waiting`] (`wait` and results), [`channels`]
-//! (cancellation and signals), [`deterministic`] (time, randomness, patches, replay).
+//! (cancellation and signals), [`answers`] (updates and query results), [`workflows`]
+//! (children and external workflows), [`telling`] (search attributes, memo, metrics),
+//! [`deterministic`] (time, randomness, patches, replay).
 
+mod answers;
 mod channels;
 mod commands;
 mod deterministic;
@@ -21,11 +24,14 @@ pub mod durable;
 mod ending;
 mod info;
 mod state;
+mod telling;
 mod waiting;
+mod workflows;
 
 use wasmtime::{Caller, Engine, Linker};
 
 pub use crate::abi::GuestOutcome;
+pub use answers::BUILT_IN_QUERIES;
 pub use state::{InstanceState, LogContext, MemoryLimitHit, RunEnd, RunEnded};
 
 use crate::abi;
@@ -104,23 +110,21 @@ pub const ABI_IMPORTS: &[AbiImport] = &[
     import("patched", &[I32, I32, I32], &[I32], true),
     import("is_replaying", &[], &[I32], true),
     import("log_level", &[], &[I32], true),
+    import("update_channel", &[I32, I32], &[I32], true),
+    import("respond_update", &[I32, I32, I32, I32], &[], true),
+    import("set_query_result", &[I32, I32, I32, I32], &[], true),
+    import("set_current_details", &[I32, I32], &[], true),
+    import("start_child_workflow", &[I32, I32], &[I32], true),
+    import("signal_external_workflow", &[I32, I32], &[I32], true),
+    import("cancel_external_workflow", &[I32, I32], &[I32], true),
+    import("upsert_search_attributes", &[I32, I32], &[], true),
+    import("upsert_memo", &[I32, I32], &[], true),
+    import("emit_metric", &[I32, I32], &[], true),
 ];
 
 /// Imports ABI v1 defines that this worker does not provide yet; a bundle importing one is
 /// refused at load with a message saying so, rather than failing at its first call.
-pub const NOT_YET_PROVIDED_IMPORTS: &[&str] = &[
-    "start_http_activity",
-    "start_child_workflow",
-    "signal_external_workflow",
-    "cancel_external_workflow",
-    "update_channel",
-    "respond_update",
-    "set_query_result",
-    "upsert_search_attributes",
-    "upsert_memo",
-    "set_current_details",
-    "emit_metric",
-];
+pub const NOT_YET_PROVIDED_IMPORTS: &[&str] = &["start_http_activity"];
 
 /// The process's two linkers: every bundle is pre-linked with the one its imports call for.
 pub struct Linkers {
@@ -151,6 +155,9 @@ pub fn linker(engine: &Engine, durable: bool) -> wasmtime::Result<Linker<Instanc
         commands::register(&mut linker)?;
         waiting::register(&mut linker)?;
         channels::register(&mut linker)?;
+        answers::register(&mut linker)?;
+        workflows::register(&mut linker)?;
+        telling::register(&mut linker)?;
         deterministic::register(&mut linker)?;
     }
     Ok(linker)

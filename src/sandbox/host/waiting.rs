@@ -79,7 +79,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 // Bounds are checked before the result is consumed, so a bad pointer loses
                 // nothing (the run ends anyway, but replay then sees the same state).
                 guest_memory::read(memory, "take_result", offset, len)?;
-                let json = durable.handles.take("take_result", handle)?;
+                let json = durable.take(handle)?;
                 guest_memory::write(memory, "take_result", offset, &json)?;
                 Ok(())
             })

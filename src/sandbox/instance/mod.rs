@@ -33,6 +33,7 @@ use crate::abi::{Call, Handle, Resolution};
 use crate::sandbox::engine::WasmEngine;
 use crate::sandbox::host::durable::{self, DurableState, SharedDurableState};
 use crate::sandbox::host::{GuestOutcome, InstanceState, LogContext};
+use crate::sandbox::published::QueryView;
 use crate::sandbox::{Bundle, GuestBug};
 use unwind::{Deadline, outcome_of_unwind};
 
@@ -235,13 +236,31 @@ impl Instance {
         self.lock().signal(name, item);
     }
 
+    /// An update arrived: `id` named `name` with `args`, for the guest's update channel.
+    pub fn update(&mut self, id: &str, name: &str, args: Vec<crate::abi::Payload>) {
+        let item = crate::abi::UpdateItem {
+            update_id: id.to_owned(),
+            args,
+        }
+        .to_json();
+        self.lock().update(id, name, item);
+    }
+
+    /// Ends the activation for updates: the ids of those whose channel the guest never opened
+    /// (to be rejected), and the names of the channels it has open.
+    pub fn end_activation(&mut self) -> (Vec<String>, Vec<String>) {
+        let mut shared = self.lock();
+        (shared.end_activation(), shared.update_channel_names())
+    }
+
+    /// What queries are answered from.
+    pub fn query_view(&self) -> QueryView {
+        self.lock().query_view()
+    }
+
     /// What the guest is blocked on: its pending commands and what they are for.
     pub fn pending(&self) -> Vec<(Handle, String)> {
-        self.lock()
-            .handles
-            .pending()
-            .map(|(handle, kind)| (handle, kind.to_string()))
-            .collect()
+        self.lock().query_view().pending
     }
 
     /// Signals that arrived for channels the guest never opened, by name and count.

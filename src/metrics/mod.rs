@@ -8,6 +8,7 @@
 //! | `wasm_guest_bugs` | counter | `workflow_type`, `kind` (see `GuestBug::kind`) |
 //! | `wasm_unknown_workflow_type_tasks` | counter | `workflow_type` |
 //! | `wasm_nondeterminism` | counter | `workflow_type` |
+//! | `wasm_guest_<name>` | what the guest says | `workflow_type` and the guest's labels (see [`guest`]) |
 //! | `wasm_bundle_load_duration` | histogram (ms) | `workflow_type`, recorded once at start-up |
 //! | `wasm_instances_in_flight` | gauge | none |
 //!
@@ -26,6 +27,11 @@ use temporalio_common::telemetry::{
     HistogramBucketOverrides, PrometheusExporterOptions, start_prometheus_metric_exporter,
 };
 
+mod guest;
+
+pub use guest::{GUEST_METRIC_PREFIX, GuestMetrics};
+
+use crate::abi::MetricRequest;
 use crate::sandbox::BundleRegistry;
 
 /// The Prometheus endpoint could not be started.
@@ -76,6 +82,7 @@ pub struct WorkerMetrics {
     bundle_load: HistogramDuration,
     in_flight: Gauge,
     in_flight_count: AtomicU64,
+    guest: GuestMetrics,
 }
 
 impl WorkerMetrics {
@@ -125,6 +132,10 @@ impl WorkerMetrics {
                 "",
             )),
             in_flight_count: AtomicU64::new(0),
+            guest: GuestMetrics::new(
+                Arc::clone(&meter),
+                crate::config::DEFAULT_MAX_GUEST_LABEL_SETS,
+            ),
             meter,
         }
     }
@@ -167,6 +178,17 @@ impl WorkerMetrics {
     pub fn record_unknown_type(&self, workflow_type: &str) {
         self.unknown_types
             .add(1, &self.attributes(&[("workflow_type", workflow_type)]));
+    }
+
+    /// Lets each guest metric have at most `max_label_sets` label sets.
+    pub fn with_max_guest_label_sets(mut self, max_label_sets: usize) -> Self {
+        self.guest = GuestMetrics::new(Arc::clone(&self.meter), max_label_sets);
+        self
+    }
+
+    /// Records a metric a run of `workflow_type` emitted (`emit_metric`).
+    pub fn record_guest_metric(&self, workflow_type: &str, metric: &MetricRequest) {
+        self.guest.record(workflow_type, metric);
     }
 
     /// Records a nondeterminism core found in a run of `workflow_type`.
