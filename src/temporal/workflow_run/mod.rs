@@ -10,6 +10,8 @@
 //! resumes once; the calls it makes before parking again, in order, are the commands. Queries
 //! never resume the guest. The job → handle mapping is in `proto-notes/abi-v1-reference.md`.
 
+mod completion;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -17,25 +19,21 @@ use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, QueryWorkflow, WorkflowActivation, WorkflowActivationJob,
     workflow_activation_job::Variant as Job,
 };
-use temporalio_common::protos::coresdk::workflow_commands::{
-    CancelWorkflowExecution, WorkflowCommand, workflow_command::Variant as Command,
-};
-use temporalio_common::protos::coresdk::workflow_completion::{
-    self, WorkflowActivationCompletion, workflow_activation_completion,
-};
+use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
+use temporalio_common::protos::coresdk::workflow_completion::WorkflowActivationCompletion;
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::abi::{self, Call, GuestOutcome, MetricRequest};
+use crate::abi::{self, MetricRequest};
 use crate::convert::{self, RunContext, WorkerContext};
 use crate::metrics::RunOutcome;
+use crate::sandbox::Bundle;
 use crate::sandbox::host::LogContext;
-use crate::sandbox::instance::{self, Instance, StartInputs, Step};
+use crate::sandbox::instance::{Instance, StartInputs, Step};
 use crate::sandbox::published::QueryView;
-use crate::sandbox::{Bundle, GuestBug};
-use crate::temporal::ending::{self, GUEST_BUG_FAILURE_TYPE};
+use crate::temporal::ending::GUEST_BUG_FAILURE_TYPE;
 use crate::temporal::jobs;
 use crate::temporal::queries;
-use crate::temporal::sequences::{CommandKind, Sequences};
+use crate::temporal::sequences::Sequences;
 use crate::temporal::updates::UpdateBook;
 
 pub use crate::temporal::jobs::UNSUPPORTED_BY_ABI_FAILURE_TYPE;
@@ -295,201 +293,5 @@ impl WorkflowRun {
             (Guest::Ended, Some(view)) => queries::answer(query, view, self.workflow_type()),
             _ => jobs::refuse_query(query, self.bundle.is_durable()),
         }
-    }
-
-    /// Turns where the guest stopped into the activation's completion.
-    fn complete(&mut self, step: Step, answers: Vec<Command>) -> Activated {
-        let (calls, outcome) = match step {
-            Step::Blocked { calls } => (calls, None),
-            Step::Ended { calls, outcome } => (calls, Some(outcome)),
-        };
-        let mut commands = self.commands_with_update_responses(calls);
-        commands.extend(answers.into_iter().map(WorkflowCommand::from));
-        let Some(outcome) = outcome else {
-            return self.success(commands, None);
-        };
-        self.end_guest(&mut commands);
-        self.finish(commands, outcome)
-    }
-
-    /// The commands of the guest's calls, after the verdicts on the updates of this
-    /// activation (core needs an update accepted before it is completed).
-    fn commands_with_update_responses(&mut self, mut calls: Vec<Call>) -> Vec<WorkflowCommand> {
-        let (unheard, open) = match &mut self.guest {
-            Guest::Durable { instance, .. } => instance.end_activation(),
-            _ => (Vec::new(), Vec::new()),
-        };
-        self.last_calls = calls.iter().map(Call::describe).collect();
-        let replaying = self.log.replaying;
-        let emitted = &mut self.emitted;
-        calls.retain(|call| match call {
-            // Metrics are the worker's to record, once: never again while history replays.
-            Call::EmitMetric(metric) => {
-                if !replaying {
-                    emitted.push((**metric).clone());
-                }
-                false
-            }
-            _ => true,
-        });
-        let verdicts = self.updates.responses(&mut calls, &unheard, &open);
-        let mut commands: Vec<WorkflowCommand> =
-            verdicts.into_iter().map(WorkflowCommand::from).collect();
-        commands.extend(self.commands_for(calls));
-        commands
-    }
-
-    /// The guest is gone: open updates get a failure instead of a hang, what queries see is
-    /// kept, and signals it never took are logged.
-    fn end_guest(&mut self, commands: &mut Vec<WorkflowCommand>) {
-        commands.extend(
-            self.updates
-                .fail_open("the workflow run ended first")
-                .into_iter()
-                .map(WorkflowCommand::from),
-        );
-        if let Guest::Durable { instance, .. } = &self.guest {
-            self.final_view = Some(instance.query_view());
-        }
-        self.report_unconsumed_signals();
-        self.guest = Guest::Ended;
-    }
-
-    /// Logs the signals the guest never took, so an operator sees what the run ignored.
-    fn report_unconsumed_signals(&self) {
-        let Guest::Durable { instance, .. } = &self.guest else {
-            return;
-        };
-        let unconsumed = instance.unconsumed_signals();
-        if unconsumed.is_empty() || self.log.replaying {
-            return;
-        }
-        let signals: Vec<String> = unconsumed
-            .iter()
-            .map(|(name, count)| format!("`{name}` ×{count}"))
-            .collect();
-        tracing::warn!(
-            workflow_type = %self.log.workflow_type,
-            workflow_id = %self.log.workflow_id,
-            run_id = %self.run_id,
-            "the run ended with signals it never took: {}",
-            signals.join(", ")
-        );
-    }
-
-    /// The commands for the guest's calls, numbering the ones core tracks by sequence.
-    fn commands_for(&mut self, calls: Vec<Call>) -> Vec<WorkflowCommand> {
-        calls
-            .into_iter()
-            .filter_map(|call| {
-                let seq = match &call {
-                    Call::StartTimer { handle, .. } => {
-                        self.sequences.assign(CommandKind::Timer, *handle)
-                    }
-                    Call::StartActivity { handle, .. } => {
-                        self.sequences.assign(CommandKind::Activity, *handle)
-                    }
-                    Call::StartChildWorkflow { handle, .. } => {
-                        self.sequences.assign(CommandKind::ChildWorkflow, *handle)
-                    }
-                    Call::SignalExternal { handle, .. } => {
-                        self.sequences.assign(CommandKind::SignalExternal, *handle)
-                    }
-                    Call::CancelExternal { handle, .. } => {
-                        self.sequences.assign(CommandKind::CancelExternal, *handle)
-                    }
-                    Call::CancelTimer { handle }
-                    | Call::RequestCancelActivity { handle }
-                    | Call::CancelChildWorkflow { handle } => {
-                        self.sequences.seq_of(*handle).unwrap_or_default()
-                    }
-                    Call::SetPatchMarker { .. }
-                    | Call::RespondUpdate { .. }
-                    | Call::UpsertSearchAttributes(_)
-                    | Call::UpsertMemo(_)
-                    | Call::EmitMetric(_) => 0,
-                };
-                convert::command_from_call(call, seq, &self.context)
-            })
-            .collect()
-    }
-
-    /// Ends the run: the terminal command after `commands`, or a failed task for a guest bug.
-    fn finish(
-        &mut self,
-        mut commands: Vec<WorkflowCommand>,
-        outcome: Result<GuestOutcome, GuestBug>,
-    ) -> Activated {
-        let bug_kind = outcome.as_ref().err().map(GuestBug::kind);
-        let terminal = ending::terminal_command(&self.bundle, &self.log, &self.context, outcome);
-        let finished = Finished {
-            outcome: ending::run_outcome(&terminal),
-            bug_kind,
-            duration: self.started.elapsed(),
-        };
-        match terminal {
-            Ok(command) => {
-                if bug_kind.is_some() {
-                    // Under `fail_workflow` the failure is the run's only command.
-                    commands.clear();
-                }
-                commands.push(command.into());
-                self.success(commands, Some(finished))
-            }
-            Err(failure) => Activated {
-                completion: WorkflowActivationCompletion::fail(self.run_id.clone(), *failure, None),
-                finished: Some(finished),
-            },
-        }
-    }
-
-    fn success(&self, commands: Vec<WorkflowCommand>, finished: Option<Finished>) -> Activated {
-        Activated {
-            completion: WorkflowActivationCompletion {
-                run_id: self.run_id.clone(),
-                status: Some(workflow_activation_completion::Status::Successful(
-                    workflow_completion::Success::from(commands),
-                )),
-                ..Default::default()
-            },
-            finished,
-        }
-    }
-
-    /// Runs a one-shot (ABI v0) guest to its end, answering the activation's queries too.
-    fn run_one_shot(
-        &mut self,
-        run_id: &str,
-        info_json: Arc<[u8]>,
-        answers: Vec<Command>,
-    ) -> Activated {
-        let outcome = instance::execute(&self.bundle, info_json, self.log.clone());
-        self.guest = Guest::Ended;
-        let commands = answers.into_iter().map(WorkflowCommand::from).collect();
-        debug_assert_eq!(run_id, self.run_id);
-        self.finish(commands, outcome)
-    }
-
-    /// The workflow's cancellation was requested and the guest parked without a cancellation
-    /// channel to hear it: after the commands it issued, the run ends as Canceled, as a workflow
-    /// that does not handle cancellation does in Temporal's SDKs.
-    fn end_unheard_cancellation(&mut self, calls: Vec<Call>, answers: Vec<Command>) -> Activated {
-        tracing::info!(
-            workflow_type = %self.log.workflow_type,
-            workflow_id = %self.log.workflow_id,
-            run_id = %self.run_id,
-            "cancellation requested and the guest never opened its cancellation channel: the \
-             workflow ends as Canceled"
-        );
-        let mut commands = self.commands_with_update_responses(calls);
-        commands.extend(answers.into_iter().map(WorkflowCommand::from));
-        self.end_guest(&mut commands);
-        commands.push(Command::CancelWorkflowExecution(CancelWorkflowExecution::default()).into());
-        let finished = Finished {
-            outcome: RunOutcome::Cancelled,
-            bug_kind: None,
-            duration: self.started.elapsed(),
-        };
-        self.success(commands, Some(finished))
     }
 }
