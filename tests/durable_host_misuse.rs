@@ -390,8 +390,8 @@ fn take_result_of_a_channel_with_nothing_queued_is_a_guest_bug() {
 fn cancelling_the_cancellation_channel_is_a_guest_bug() {
     assert_eq!(
         first_bug("(call $cancel (call $cancellation_channel))"),
-        "cancel was given handle 1 (the cancellation channel); only timers, activities and child \
-         workflows can be cancelled"
+        "cancel was given handle 1 (the cancellation channel); only timers, activities, HTTP \
+         activities and child workflows can be cancelled"
     );
 }
 
@@ -399,8 +399,8 @@ fn cancelling_the_cancellation_channel_is_a_guest_bug() {
 fn cancelling_a_signal_channel_is_a_guest_bug() {
     assert_eq!(
         input_bug("go", "(call $cancel (call $signal_channel INPUT))"),
-        "cancel was given handle 1 (signal channel `go`); only timers, activities and child \
-         workflows can be cancelled"
+        "cancel was given handle 1 (signal channel `go`); only timers, activities, HTTP \
+         activities and child workflows can be cancelled"
     );
 }
 

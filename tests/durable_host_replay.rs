@@ -341,18 +341,17 @@ fn a_v1_import_with_a_wrong_signature_is_refused_naming_both_signatures() {
 }
 
 #[test]
-fn a_v1_import_this_worker_does_not_provide_yet_is_refused_saying_so() {
+fn an_import_the_abi_does_not_define_is_refused_listing_the_ones_it_does() {
     let message = common::bundle_error(
         r#"(module
-             (import "env" "start_http_activity" (func (param i32 i32) (result i32)))
+             (import "env" "start_nexus_operation" (func (param i32 i32) (result i32)))
              (memory (export "memory") 1)
              (func (export "run")))"#,
     );
     assert!(
-        message.contains(
-            "imports `env.start_http_activity`, which ABI v1 defines but this worker does not \
-             provide yet"
-        ),
+        message.contains("imports `env.start_nexus_operation`")
+            && message.contains("which the ABI does not define")
+            && message.contains("env.start_http_activity"),
         "{message}"
     );
 }

@@ -272,6 +272,15 @@ pub enum Call {
         /// Its options.
         options: Box<ActivityOptions>,
     },
+    /// `start_http_activity`.
+    StartHttpActivity {
+        /// The activity's handle.
+        handle: Handle,
+        /// How to schedule it.
+        request: Box<crate::abi::HttpRequest>,
+        /// The guest's JSON, unchanged: the activity's input.
+        input: Vec<u8>,
+    },
     /// `cancel` of a pending timer.
     CancelTimer {
         /// The timer's handle.
@@ -342,6 +351,14 @@ impl Call {
                 Some(queue) => format!("activity {handle} {} on {queue}", options.activity_type),
                 None => format!("activity {handle} {}", options.activity_type),
             },
+            Call::StartHttpActivity {
+                handle, request, ..
+            } => format!(
+                "HTTP activity {handle} {} {}{}",
+                request.method,
+                request.url,
+                if request.local { " (local)" } else { "" }
+            ),
             Call::CancelTimer { handle } => format!("cancel of timer {handle}"),
             Call::RequestCancelActivity { handle } => format!("cancel of activity {handle}"),
             Call::SetPatchMarker { patch_id, .. } => format!("patch marker `{patch_id}`"),

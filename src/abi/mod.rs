@@ -15,6 +15,7 @@ mod bytes;
 mod calls;
 mod decode;
 mod failure;
+mod http;
 mod info;
 mod outcome;
 mod payload;
@@ -35,6 +36,7 @@ pub use decode::{
 pub use failure::{
     ActivityFailureInfo, ChildWorkflowFailureInfo, FAILURE_SOURCE, Failure, FailureKind,
 };
+pub use http::{DEFAULT_HTTP_START_TO_CLOSE_MS, HTTP_ACTIVITY_TYPE, HttpRequest};
 pub use info::{Info, LogLevel, ParentWorkflow, WorkflowInfo, encode_info};
 pub use outcome::GuestOutcome;
 pub use payload::Payload;

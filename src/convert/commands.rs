@@ -12,8 +12,8 @@ use temporalio_common::protos::coresdk::workflow_commands::{
     ActivityCancellationType, CancelChildWorkflowExecution, CancelTimer, CancelWorkflowExecution,
     CompleteWorkflowExecution, ContinueAsNewWorkflowExecution, FailWorkflowExecution,
     ModifyWorkflowProperties, RequestCancelActivity, RequestCancelExternalWorkflowExecution,
-    ScheduleActivity, SetPatchMarker, SignalExternalWorkflowExecution, StartChildWorkflowExecution,
-    StartTimer, UpsertWorkflowSearchAttributes, WorkflowCommand,
+    ScheduleActivity, ScheduleLocalActivity, SetPatchMarker, SignalExternalWorkflowExecution,
+    StartChildWorkflowExecution, StartTimer, UpsertWorkflowSearchAttributes, WorkflowCommand,
     signal_external_workflow_execution, workflow_command::Variant,
 };
 use temporalio_common::protos::temporal::api::common::v1::{
@@ -61,6 +61,9 @@ pub fn command_from_call(call: Call, seq: u32, context: &RunContext) -> Option<W
         Call::StartActivity { options, .. } => {
             let summary = options.summary.clone();
             with_summary(schedule_activity(*options, seq, context), summary)
+        }
+        Call::StartHttpActivity { request, input, .. } => {
+            http_activity(&request, input, seq, context)
         }
         Call::CancelTimer { .. } => Variant::CancelTimer(CancelTimer { seq }).into(),
         Call::RequestCancelActivity { .. } => {
@@ -170,6 +173,55 @@ fn schedule_activity(options: ActivityOptions, seq: u32, context: &RunContext) -
         cancellation_type: cancellation_type.into(),
         ..Default::default()
     })
+}
+
+/// An HTTP activity: an ordinary activity of type [`abi::HTTP_ACTIVITY_TYPE`] on the worker's
+/// own task queue (or a local activity), whose one argument is the guest's request JSON.
+fn http_activity(
+    request: &abi::HttpRequest,
+    input: Vec<u8>,
+    seq: u32,
+    context: &RunContext,
+) -> WorkflowCommand {
+    let argument = Payload {
+        metadata: HashMap::from([("encoding".to_owned(), b"json/plain".to_vec())]),
+        data: input,
+        ..Default::default()
+    };
+    let start_to_close = match (
+        request.start_to_close_timeout_ms,
+        request.schedule_to_close_timeout_ms,
+    ) {
+        (None, None) => Some(abi::DEFAULT_HTTP_START_TO_CLOSE_MS),
+        (start_to_close, _) => start_to_close,
+    };
+    let retry_policy = request.retry_policy.clone().map(retry_policy_from_abi);
+    let variant = if request.local {
+        Variant::ScheduleLocalActivity(ScheduleLocalActivity {
+            seq,
+            activity_id: seq.to_string(),
+            activity_type: abi::HTTP_ACTIVITY_TYPE.to_owned(),
+            attempt: 1,
+            arguments: vec![argument],
+            schedule_to_close_timeout: request.schedule_to_close_timeout_ms.map(duration),
+            start_to_close_timeout: start_to_close.map(duration),
+            retry_policy,
+            ..Default::default()
+        })
+    } else {
+        Variant::ScheduleActivity(ScheduleActivity {
+            seq,
+            activity_id: seq.to_string(),
+            activity_type: abi::HTTP_ACTIVITY_TYPE.to_owned(),
+            task_queue: context.task_queue.clone(),
+            arguments: vec![argument],
+            schedule_to_close_timeout: request.schedule_to_close_timeout_ms.map(duration),
+            start_to_close_timeout: start_to_close.map(duration),
+            retry_policy,
+            ..Default::default()
+        })
+    };
+    with_summary(variant, Some(format!("{} {}", request.method, request.url)))
 }
 
 fn start_child(options: ChildWorkflowOptions, seq: u32, context: &RunContext) -> Variant {

@@ -45,12 +45,6 @@ pub enum BundleProblem {
         /// The imports the ABI does provide.
         allowed: String,
     },
-    /// The module imports an ABI v1 call this worker does not provide yet.
-    #[error(
-        "imports `{0}`, which ABI v1 defines but this worker does not provide yet; remove the call \
-         or run the bundle on a worker that has it"
-    )]
-    NotYetProvided(String),
     /// An ABI import has the wrong type.
     #[error("imports `{import}` with signature {found}, but the ABI defines it as {expected}")]
     WrongImportSignature {

@@ -153,7 +153,7 @@ pub enum HandleMisuse {
     },
     /// `cancel` was given a handle that cannot be cancelled.
     #[error(
-        "cancel was given handle {handle} ({kind}); only timers, activities and child workflows can be cancelled"
+        "cancel was given handle {handle} ({kind}); only timers, activities, HTTP activities and child workflows can be cancelled"
     )]
     NotCancellable {
         /// The handle.

@@ -26,6 +26,8 @@ pub enum HandleKind {
     Signal(String),
     /// The channel of the updates of one name.
     Update(String),
+    /// An HTTP activity, with its method and URL.
+    HttpActivity(String),
     /// A child workflow, with its type.
     ChildWorkflow(String),
     /// A signal to another workflow, with the signal's name.
@@ -53,6 +55,7 @@ impl fmt::Display for HandleKind {
             HandleKind::Signal(name) => write!(f, "signal channel `{name}`"),
             HandleKind::Update(name) => write!(f, "update channel `{name}`"),
             HandleKind::ChildWorkflow(workflow_type) => write!(f, "child workflow {workflow_type}"),
+            HandleKind::HttpActivity(request) => write!(f, "HTTP activity {request}"),
             HandleKind::ExternalSignal(name) => write!(f, "external signal `{name}`"),
             HandleKind::ExternalCancel(id) => write!(f, "cancellation of workflow {id}"),
         }

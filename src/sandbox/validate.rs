@@ -6,9 +6,7 @@ use wasmtime::{ExternType, FuncType, Module, ModuleExport, ValType};
 
 use crate::sandbox::bundle::BundleProblem;
 use crate::sandbox::engine::WASM_PAGE_BYTES;
-use crate::sandbox::host::{
-    ABI_IMPORTS, AbiImport, IMPORT_MODULE, NOT_YET_PROVIDED_IMPORTS, WasmType,
-};
+use crate::sandbox::host::{ABI_IMPORTS, AbiImport, IMPORT_MODULE, WasmType};
 
 fn describe_func(ty: &FuncType) -> String {
     let list = |types: &mut dyn Iterator<Item = ValType>| {
@@ -70,9 +68,6 @@ pub(crate) fn check_imports(module: &Module) -> Result<bool, BundleProblem> {
                     }
                     durable |= abi.durable;
                     continue;
-                }
-                if in_env && NOT_YET_PROVIDED_IMPORTS.contains(&import.name()) {
-                    return Err(BundleProblem::NotYetProvided(name));
                 }
                 format!("function {}", describe_func(&func))
             }

@@ -2,11 +2,14 @@
 //! handles ready, signals queue, a seed or a patch is noted, a cancellation request reaches the
 //! cancellation channel — and the answers to queries and updates, which never resume the guest.
 
+use temporalio_common::protos::coresdk::activity_result::{
+    ActivityResolution, activity_resolution::Status,
+};
 use temporalio_common::protos::coresdk::workflow_activation::{
     DoUpdate, QueryWorkflow, workflow_activation_job::Variant as Job,
 };
 use temporalio_common::protos::coresdk::workflow_commands::{
-    QueryResult, UpdateResponse, query_result, update_response,
+    QueryResult, UpdateResponse, WorkflowCommand, query_result, update_response,
     workflow_command::Variant as Command,
 };
 use temporalio_common::protos::temporal::api::failure::v1::Failure;
@@ -15,6 +18,7 @@ use crate::abi;
 use crate::convert;
 use crate::sandbox::Instance;
 use crate::sandbox::host::LogContext;
+use crate::temporal::local_activities::LocalActivities;
 use crate::temporal::sequences::{CommandKind, Sequences};
 
 /// Failure type of queries and updates the workflow cannot answer.
@@ -53,29 +57,72 @@ pub fn reject_update(update: DoUpdate, durable: bool) -> Command {
     })
 }
 
+/// What applying a job may touch besides the guest: the run's numbering, its local activities,
+/// and the commands the host issues itself (a local activity's backoff timer and retry).
+pub struct JobContext<'a> {
+    /// The run's handle ↔ sequence-number tables.
+    pub sequences: &'a mut Sequences,
+    /// The run's local activities.
+    pub local: &'a mut LocalActivities,
+    /// Commands the host issues in this activation, before the guest's.
+    pub host_commands: &'a mut Vec<WorkflowCommand>,
+    /// Who the run is, for logs.
+    pub log: &'a LogContext,
+}
+
 /// Applies one job to a durable guest; returns `true` for a cancellation request the guest
 /// cannot hear (it has no cancellation channel open).
-pub fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, job: Job) -> bool {
-    let resolve = |instance: &mut Instance, kind, seq, resolution: abi::Resolution| match sequences
-        .handle_of(kind, seq)
-    {
-        Some(handle) => instance.resolve(handle, &resolution),
-        None => tracing::warn!(
-            run_id = %log.run_id,
-            workflow_id = %log.workflow_id,
-            ?kind,
-            seq,
-            "a resolution for a command this run never issued was ignored"
-        ),
-    };
+pub fn apply(context: &mut JobContext<'_>, instance: &mut Instance, job: Job) -> bool {
+    let log = context.log;
+    let resolve =
+        |sequences: &Sequences, instance: &mut Instance, kind, seq, resolution: abi::Resolution| {
+            match sequences.handle_of(kind, seq) {
+                Some(handle) => instance.resolve(handle, &resolution),
+                None => tracing::warn!(
+                    run_id = %log.run_id,
+                    workflow_id = %log.workflow_id,
+                    ?kind,
+                    seq,
+                    "a resolution for a command this run never issued was ignored"
+                ),
+            }
+        };
+    let sequences = &mut *context.sequences;
     match job {
+        Job::FireTimer(fired) if context.local.is_backoff_timer(fired.seq) => {
+            if let Some(retry) = context.local.timer_fired(sequences, fired.seq) {
+                context.host_commands.push(retry);
+            }
+        }
         Job::FireTimer(fired) => resolve(
+            sequences,
             instance,
             CommandKind::Timer,
             fired.seq,
             convert::timer_fired(),
         ),
+        Job::ResolveActivity(resolved) if resolved.is_local => {
+            let Some(handle) = sequences.handle_of(CommandKind::LocalActivity, resolved.seq) else {
+                return false;
+            };
+            match resolved.result.and_then(|result| result.status) {
+                Some(Status::Backoff(backoff)) => {
+                    if let Some(timer) = context.local.back_off(sequences, handle, backoff) {
+                        context.host_commands.push(timer);
+                    }
+                }
+                status => {
+                    context.local.resolved(handle);
+                    let resolution =
+                        convert::activity_resolution(status.map(|status| ActivityResolution {
+                            status: Some(status),
+                        }));
+                    instance.resolve(handle, &resolution);
+                }
+            }
+        }
         Job::ResolveActivity(resolved) => resolve(
+            sequences,
             instance,
             CommandKind::Activity,
             resolved.seq,
@@ -83,22 +130,31 @@ pub fn apply(sequences: &Sequences, log: &LogContext, instance: &mut Instance, j
         ),
         Job::ResolveChildWorkflowExecutionStart(start) => {
             if let Some(resolution) = convert::child_start(start.status) {
-                resolve(instance, CommandKind::ChildWorkflow, start.seq, resolution);
+                resolve(
+                    sequences,
+                    instance,
+                    CommandKind::ChildWorkflow,
+                    start.seq,
+                    resolution,
+                );
             }
         }
         Job::ResolveChildWorkflowExecution(ended) => resolve(
+            sequences,
             instance,
             CommandKind::ChildWorkflow,
             ended.seq,
             convert::child_result(ended.result),
         ),
         Job::ResolveSignalExternalWorkflow(resolved) => resolve(
+            sequences,
             instance,
             CommandKind::SignalExternal,
             resolved.seq,
             convert::external_delivered(resolved.failure),
         ),
         Job::ResolveRequestCancelExternalWorkflow(resolved) => resolve(
+            sequences,
             instance,
             CommandKind::CancelExternal,
             resolved.seq,

@@ -9,6 +9,7 @@ pub mod activation;
 pub mod connection;
 pub mod ending;
 pub mod jobs;
+pub mod local_activities;
 pub mod queries;
 pub mod sequences;
 pub mod updates;

@@ -13,6 +13,8 @@ pub enum CommandKind {
     Timer,
     /// `ScheduleActivity` / `ResolveActivity`.
     Activity,
+    /// `ScheduleLocalActivity` / `ResolveActivity { is_local }`.
+    LocalActivity,
     /// `StartChildWorkflowExecution` / `ResolveChildWorkflowExecution(Start)`.
     ChildWorkflow,
     /// `SignalExternalWorkflowExecution` / `ResolveSignalExternalWorkflow`.
@@ -41,9 +43,23 @@ impl Sequences {
         seq
     }
 
+    /// Numbers a command of `kind` the host issues itself (a local activity's backoff timer),
+    /// with no guest handle behind it.
+    pub fn assign_host(&mut self, kind: CommandKind) -> u32 {
+        let next = self.next.entry(kind).or_insert(1);
+        let seq = *next;
+        *next += 1;
+        seq
+    }
+
     /// The sequence number of `handle`'s command.
     pub fn seq_of(&self, handle: Handle) -> Option<u32> {
         self.by_handle.get(&handle).map(|(_, seq)| *seq)
+    }
+
+    /// The kind of `handle`'s command.
+    pub fn kind_of(&self, handle: Handle) -> Option<CommandKind> {
+        self.by_handle.get(&handle).map(|(kind, _)| *kind)
     }
 
     /// The handle of the command of `kind` numbered `seq`.

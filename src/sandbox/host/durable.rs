@@ -222,6 +222,7 @@ impl DurableState {
         }
         if let Call::StartTimer { handle, .. }
         | Call::StartActivity { handle, .. }
+        | Call::StartHttpActivity { handle, .. }
         | Call::StartChildWorkflow { handle, .. }
         | Call::SignalExternal { handle, .. }
         | Call::CancelExternal { handle, .. } = &call
@@ -343,7 +344,12 @@ impl DurableState {
         self.handles.is_ready("cancel", handle)?;
         let kind = self.handles.kind(handle).cloned();
         match kind {
-            Some(HandleKind::Timer | HandleKind::Activity(_) | HandleKind::ChildWorkflow(_)) => {}
+            Some(
+                HandleKind::Timer
+                | HandleKind::Activity(_)
+                | HandleKind::HttpActivity(_)
+                | HandleKind::ChildWorkflow(_),
+            ) => {}
             Some(kind) => {
                 return Err(crate::sandbox::guest_bug::HandleMisuse::NotCancellable {
                     handle,

@@ -96,6 +96,7 @@ pub const ABI_IMPORTS: &[AbiImport] = &[
     import("complete_with_failure", &[I32, I32], &[], false),
     import("start_timer", &[I32, I32], &[I32], true),
     import("start_activity", &[I32, I32], &[I32], true),
+    import("start_http_activity", &[I32, I32], &[I32], true),
     import("cancel", &[I32], &[], true),
     import("wait", &[I32, I32], &[I32], true),
     import("is_ready", &[I32], &[I32], true),
@@ -121,10 +122,6 @@ pub const ABI_IMPORTS: &[AbiImport] = &[
     import("upsert_memo", &[I32, I32], &[], true),
     import("emit_metric", &[I32, I32], &[], true),
 ];
-
-/// Imports ABI v1 defines that this worker does not provide yet; a bundle importing one is
-/// refused at load with a message saying so, rather than failing at its first call.
-pub const NOT_YET_PROVIDED_IMPORTS: &[&str] = &["start_http_activity"];
 
 /// The process's two linkers: every bundle is pre-linked with the one its imports call for.
 pub struct Linkers {

@@ -12,24 +12,40 @@ use temporalio_common::protos::coresdk::workflow_completion::{
     self, WorkflowActivationCompletion, workflow_activation_completion,
 };
 
-use crate::abi::{Call, GuestOutcome};
+use crate::abi::{self, Call, GuestOutcome};
 use crate::convert;
 use crate::metrics::RunOutcome;
 use crate::sandbox::GuestBug;
 use crate::sandbox::instance::{self, Step};
 use crate::temporal::ending;
+use crate::temporal::local_activities::Cancel;
 use crate::temporal::sequences::CommandKind;
 
 use super::{Activated, Finished, Guest, WorkflowRun};
 
 impl WorkflowRun {
-    /// Turns where the guest stopped into the activation's completion.
-    pub(super) fn complete(&mut self, step: Step, answers: Vec<Command>) -> Activated {
-        let (calls, outcome) = match step {
-            Step::Blocked { calls } => (calls, None),
-            Step::Ended { calls, outcome } => (calls, Some(outcome)),
+    /// Turns where the guest stopped into the activation's completion. A cancellation the host
+    /// resolves itself (a local activity waiting out a backoff) resumes the guest again, in the
+    /// same activation, so it never waits on a handle nothing will resolve.
+    pub(super) fn complete(&mut self, mut step: Step, answers: Vec<Command>) -> Activated {
+        let mut commands = std::mem::take(&mut self.host_commands);
+        let outcome = loop {
+            let (calls, outcome) = match step {
+                Step::Blocked { calls } => (calls, None),
+                Step::Ended { calls, outcome } => (calls, Some(outcome)),
+            };
+            commands.extend(self.commands_with_update_responses(calls));
+            let resolutions = std::mem::take(&mut self.host_resolutions);
+            match (&mut self.guest, outcome) {
+                (Guest::Durable { instance, .. }, None) if !resolutions.is_empty() => {
+                    for (handle, resolution) in &resolutions {
+                        instance.resolve(*handle, resolution);
+                    }
+                    step = instance.resume();
+                }
+                (_, outcome) => break outcome,
+            }
         };
-        let mut commands = self.commands_with_update_responses(calls);
         commands.extend(answers.into_iter().map(WorkflowCommand::from));
         let Some(outcome) = outcome else {
             return self.success(commands, None);
@@ -115,6 +131,21 @@ impl WorkflowRun {
                     Call::StartActivity { handle, .. } => {
                         self.sequences.assign(CommandKind::Activity, *handle)
                     }
+                    Call::StartHttpActivity {
+                        handle, request, ..
+                    } => {
+                        let kind = if request.local {
+                            CommandKind::LocalActivity
+                        } else {
+                            CommandKind::Activity
+                        };
+                        self.sequences.assign(kind, *handle)
+                    }
+                    Call::RequestCancelActivity { handle }
+                        if self.sequences.kind_of(*handle) == Some(CommandKind::LocalActivity) =>
+                    {
+                        return self.cancel_local_activity(*handle);
+                    }
                     Call::StartChildWorkflow { handle, .. } => {
                         self.sequences.assign(CommandKind::ChildWorkflow, *handle)
                     }
@@ -135,9 +166,38 @@ impl WorkflowRun {
                     | Call::UpsertMemo(_)
                     | Call::EmitMetric(_) => 0,
                 };
-                convert::command_from_call(call, seq, &self.context)
+                let local = match &call {
+                    Call::StartHttpActivity {
+                        handle, request, ..
+                    } if request.local => Some(*handle),
+                    _ => None,
+                };
+                let command = convert::command_from_call(call, seq, &self.context)?;
+                if let Some(handle) = local {
+                    self.local_activities.scheduled(handle, &command);
+                }
+                Some(command)
             })
             .collect()
+    }
+
+    /// Cancelling a local activity: core cancels one that runs; one waiting out a backoff has
+    /// only the host's timer to cancel, and its handle resolves as cancelled right away.
+    fn cancel_local_activity(&mut self, handle: abi::Handle) -> Option<WorkflowCommand> {
+        match self.local_activities.cancel(&self.sequences, handle)? {
+            Cancel::Request(command) => Some(command),
+            Cancel::DuringBackoff(command) => {
+                let failure = abi::Failure {
+                    message: Some("local activity cancelled by the workflow".to_owned()),
+                    kind: Some(abi::FailureKind::Cancelled),
+                    source: Some(abi::FAILURE_SOURCE.to_owned()),
+                    ..Default::default()
+                };
+                self.host_resolutions
+                    .push((handle, abi::Resolution::Cancelled(failure)));
+                Some(command)
+            }
+        }
     }
 
     /// Ends the run: the terminal command after `commands`, or a failed task for a guest bug.
@@ -211,7 +271,8 @@ impl WorkflowRun {
             "cancellation requested and the guest never opened its cancellation channel: the \
              workflow ends as Canceled"
         );
-        let mut commands = self.commands_with_update_responses(calls);
+        let mut commands = std::mem::take(&mut self.host_commands);
+        commands.extend(self.commands_with_update_responses(calls));
         commands.extend(answers.into_iter().map(WorkflowCommand::from));
         self.end_guest(&mut commands);
         commands.push(Command::CancelWorkflowExecution(CancelWorkflowExecution::default()).into());

@@ -19,7 +19,9 @@ use temporalio_common::protos::coresdk::workflow_activation::{
     InitializeWorkflow, QueryWorkflow, WorkflowActivation, WorkflowActivationJob,
     workflow_activation_job::Variant as Job,
 };
-use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
+use temporalio_common::protos::coresdk::workflow_commands::{
+    WorkflowCommand, workflow_command::Variant as Command,
+};
 use temporalio_common::protos::coresdk::workflow_completion::WorkflowActivationCompletion;
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -31,7 +33,8 @@ use crate::sandbox::host::LogContext;
 use crate::sandbox::instance::{Instance, StartInputs, Step};
 use crate::sandbox::published::QueryView;
 use crate::temporal::ending::GUEST_BUG_FAILURE_TYPE;
-use crate::temporal::jobs;
+use crate::temporal::jobs::{self, JobContext};
+use crate::temporal::local_activities::LocalActivities;
 use crate::temporal::queries;
 use crate::temporal::sequences::Sequences;
 use crate::temporal::updates::UpdateBook;
@@ -91,6 +94,13 @@ pub struct WorkflowRun {
     final_view: Option<QueryView>,
     /// Metrics the guest emitted outside replay, for the worker to record.
     emitted: Vec<MetricRequest>,
+    /// Local activities, for their backoffs and cancellation.
+    local_activities: LocalActivities,
+    /// Commands the host issues itself in this activation (local-activity backoffs).
+    host_commands: Vec<WorkflowCommand>,
+    /// Resolutions the host makes itself in this activation (a local activity cancelled
+    /// while it waited out a backoff).
+    host_resolutions: Vec<(abi::Handle, abi::Resolution)>,
 }
 
 impl WorkflowRun {
@@ -119,6 +129,9 @@ impl WorkflowRun {
             updates: UpdateBook::default(),
             final_view: None,
             emitted: Vec::new(),
+            local_activities: LocalActivities::default(),
+            host_commands: Vec::new(),
+            host_resolutions: Vec::new(),
         }
     }
 
@@ -201,8 +214,13 @@ impl WorkflowRun {
                 },
                 job => {
                     if let Guest::Durable { instance, .. } = &mut self.guest {
-                        unheard_cancellation |=
-                            jobs::apply(&self.sequences, &self.log, instance, job);
+                        let mut context = JobContext {
+                            sequences: &mut self.sequences,
+                            local: &mut self.local_activities,
+                            host_commands: &mut self.host_commands,
+                            log: &self.log,
+                        };
+                        unheard_cancellation |= jobs::apply(&mut context, instance, job);
                     }
                 }
             }
