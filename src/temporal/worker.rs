@@ -1,16 +1,20 @@
-//! The worker loop: connect, poll activations, hand each to the [`ActivationHandler`], complete.
+//! The worker: one core worker, its poll loop, and its shutdown.
 //!
-//! It follows core's contract: `poll_workflow_activation` is never called concurrently with
-//! itself, completions run concurrently in their own tasks, and shutdown is
-//! `initiate_shutdown` → poll until `ShutDown` → join the completion tasks → `finalize_shutdown`.
+//! [`Worker::start`] connects (retrying while the server is not up), creates and validates the
+//! core worker and the [`ActivationHandler`]; [`Worker::run`] polls until shutdown. It follows
+//! core's contract: `poll_workflow_activation` is never called concurrently with itself,
+//! completions run concurrently in their own tasks, and shutdown is `initiate_shutdown` → poll
+//! until `ShutDown` → join the completion tasks → `finalize_shutdown`.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use temporalio_common::telemetry::TelemetryOptions;
 use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
-    CoreRuntime, PollError, RuntimeOptions, WorkerConfig, WorkerVersioningStrategy, init_worker,
+    CoreRuntime, PollError, RuntimeOptions, Worker as CoreWorker, WorkerConfig,
+    WorkerVersioningStrategy, init_worker,
 };
 use tokio::task::JoinSet;
 
@@ -19,7 +23,7 @@ use crate::convert::WorkerContext;
 use crate::metrics::{self, MetricsEndpointError, WorkerMetrics};
 use crate::sandbox::BundleRegistry;
 use crate::shutdown::Shutdown;
-use crate::temporal::activation::ActivationHandler;
+use crate::temporal::activation::{ActivationHandler, EvictionRequester};
 use crate::temporal::connection;
 
 /// The SDK name this worker reports to Temporal (client headers and workflow task completions),
@@ -91,7 +95,8 @@ impl InstancePool {
     }
 }
 
-/// Runs the worker until `shutdown` is requested and in-flight work is done.
+/// Runs the worker until `shutdown` is requested and in-flight work is done, or the shutdown
+/// timeout passes.
 pub async fn run(
     settings: &Settings,
     bundles: Arc<BundleRegistry>,
@@ -100,7 +105,15 @@ pub async fn run(
     let timeout = settings.worker.shutdown_timeout;
     let mut deadline_watch = shutdown.clone();
     tokio::select! {
-        result = run_until_drained(settings, bundles, shutdown) => result,
+        result = async {
+            match Worker::start(settings, bundles, shutdown).await? {
+                Some(worker) => worker.run().await,
+                None => {
+                    tracing::info!("shutdown requested before the server was reached");
+                    Ok(())
+                }
+            }
+        } => result,
         () = async {
             deadline_watch.requested().await;
             tokio::time::sleep(timeout).await;
@@ -108,68 +121,76 @@ pub async fn run(
     }
 }
 
-async fn run_until_drained(
-    settings: &Settings,
-    bundles: Arc<BundleRegistry>,
-    mut shutdown: Shutdown,
-) -> Result<(), WorkerError> {
-    let meter = match settings.prometheus_address {
-        Some(address) => Some(metrics::start_metrics_endpoint(address)?),
-        None => None,
-    };
-    let telemetry = TelemetryOptions::builder()
-        .maybe_metrics(meter.clone())
-        .build();
-    let runtime = CoreRuntime::new_assume_tokio(
-        RuntimeOptions::builder()
-            .telemetry_options(telemetry)
-            .build()
-            .map_err(WorkerError::Core)?,
-    )
-    .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
-    let metrics = Arc::new(
-        WorkerMetrics::new(meter).with_max_guest_label_sets(settings.max_guest_label_sets),
-    );
-    metrics.record_bundle_loads(&bundles);
-    let Some(connection) =
-        connection::connect_with_backoff(settings, &mut shutdown.clone()).await?
-    else {
-        tracing::info!("shutdown requested before the server was reached");
-        return Ok(());
-    };
+/// A connected worker and what its loop needs.
+pub struct Worker {
+    /// The core SDK worker: polls, completions, evictions.
+    core: Arc<CoreWorker>,
+    /// Turns each activation into its completion.
+    handler: Arc<ActivationHandler>,
+    /// Requested once by SIGINT/SIGTERM; reaches the loop through core.
+    shutdown: Shutdown,
+    /// The file refreshed while the worker polls, for health checks.
+    health_file: Option<PathBuf>,
+    /// Where and as whom it polls, for the log line that says it started.
+    polling: Polling,
+}
 
-    let temporal = &settings.temporal;
-    let build_id = settings
-        .worker
-        .build_id
-        .clone()
-        .unwrap_or_else(|| bundles.build_id());
-    let worker_config = WorkerConfig::builder()
-        .namespace(temporal.namespace.clone())
-        .task_queue(temporal.task_queue.clone())
-        .task_types(WorkerTaskTypes::workflow_only())
-        .versioning_strategy(WorkerVersioningStrategy::None {
-            build_id: build_id.clone(),
-        })
-        .client_identity_override(settings.worker.identity.clone())
-        .max_cached_workflows(settings.worker.max_cached_workflows)
-        .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
-        .build()
-        .map_err(WorkerError::Config)?;
-    let worker = init_worker(&runtime, worker_config, connection)
+/// What the worker logs when it starts polling.
+struct Polling {
+    address: String,
+    namespace: String,
+    task_queue: String,
+    identity: String,
+    build_id: String,
+}
+
+impl Worker {
+    /// Connects to the server and creates the core worker; `None` if shutdown was requested
+    /// before the server answered.
+    pub async fn start(
+        settings: &Settings,
+        bundles: Arc<BundleRegistry>,
+        shutdown: Shutdown,
+    ) -> Result<Option<Worker>, WorkerError> {
+        let meter = match settings.prometheus_address {
+            Some(address) => Some(metrics::start_metrics_endpoint(address)?),
+            None => None,
+        };
+        let runtime = CoreRuntime::new_assume_tokio(
+            RuntimeOptions::builder()
+                .telemetry_options(
+                    TelemetryOptions::builder()
+                        .maybe_metrics(meter.clone())
+                        .build(),
+                )
+                .build()
+                .map_err(WorkerError::Core)?,
+        )
         .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
-    worker
-        .validate()
-        .await
-        .map_err(|err| WorkerError::Refused {
+        let metrics = Arc::new(
+            WorkerMetrics::new(meter).with_max_guest_label_sets(settings.max_guest_label_sets),
+        );
+        metrics.record_bundle_loads(&bundles);
+        let Some(connection) =
+            connection::connect_with_backoff(settings, &mut shutdown.clone()).await?
+        else {
+            return Ok(None);
+        };
+        let temporal = &settings.temporal;
+        let build_id = settings
+            .worker
+            .build_id
+            .clone()
+            .unwrap_or_else(|| bundles.build_id());
+        let core = init_worker(&runtime, core_config(settings, &build_id)?, connection)
+            .map_err(|err| WorkerError::Core(format!("{err:#}")))?;
+        core.validate().await.map_err(|err| WorkerError::Refused {
             address: temporal.target_url.clone(),
             namespace: temporal.namespace.clone(),
             reason: err.to_string(),
         })?;
-    let worker = Arc::new(worker);
-
-    let handler = Arc::new(
-        ActivationHandler::new(
+        let core = Arc::new(core);
+        let handler = ActivationHandler::new(
             bundles,
             WorkerContext {
                 namespace: temporal.namespace.clone(),
@@ -180,75 +201,125 @@ async fn run_until_drained(
         )
         .with_instance_pool(
             InstancePool::for_settings(&settings.worker).parked_instances,
-            {
-                let worker = Arc::downgrade(&worker);
-                Box::new(move |run_id: &str| {
-                    if let Some(worker) = worker.upgrade() {
-                        worker.request_workflow_eviction(run_id);
-                    }
-                })
+            evict_through(&core),
+        );
+        Ok(Some(Worker {
+            core,
+            handler: Arc::new(handler),
+            shutdown,
+            health_file: settings.worker.health_file.clone(),
+            polling: Polling {
+                address: temporal.target_url.clone(),
+                namespace: temporal.namespace.clone(),
+                task_queue: temporal.task_queue.clone(),
+                identity: settings.worker.identity.clone(),
+                build_id,
             },
-        ),
-    );
+        }))
+    }
 
-    // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
-    // core stops handing out new work and the poll below returns `ShutDown`.
-    let shutdown_listener = {
-        let worker = Arc::clone(&worker);
-        tokio::spawn(async move {
-            shutdown.requested().await;
-            worker.initiate_shutdown();
-        })
-    };
+    /// Polls until shutdown, then finishes in-flight work and shuts core down.
+    pub async fn run(self) -> Result<(), WorkerError> {
+        let Worker {
+            core,
+            handler,
+            mut shutdown,
+            health_file,
+            polling,
+        } = self;
+        // Polls are not cancel-safe, so shutdown reaches the loop through core: once requested,
+        // core stops handing out new work and the poll returns `ShutDown`.
+        let shutdown_listener = {
+            let core = Arc::clone(&core);
+            tokio::spawn(async move {
+                shutdown.requested().await;
+                core.initiate_shutdown();
+            })
+        };
+        let health =
+            health_file.map(|path| (tokio::spawn(crate::health::keep_fresh(path.clone())), path));
+        tracing::info!(
+            address = %polling.address,
+            namespace = %polling.namespace,
+            task_queue = %polling.task_queue,
+            identity = %polling.identity,
+            build_id = %polling.build_id,
+            "polling for workflow tasks"
+        );
+        let result = poll_workflows(&core, &handler).await;
+        if let Some((task, path)) = health {
+            task.abort();
+            crate::health::clear(&path);
+        }
+        shutdown_listener.abort();
+        // The listener owns a clone of the worker; wait until it is gone before taking it back.
+        let _ = shutdown_listener.await;
+        drop(handler);
+        match Arc::try_unwrap(core) {
+            Ok(core) => core.finalize_shutdown().await,
+            Err(_) => tracing::warn!("worker still shared at shutdown; skipping finalize"),
+        }
+        tracing::info!("worker stopped");
+        result
+    }
+}
 
-    let health = settings
-        .worker
-        .health_file
-        .clone()
-        .map(|path| (tokio::spawn(crate::health::keep_fresh(path.clone())), path));
-    tracing::info!(
-        address = %temporal.target_url,
-        namespace = %temporal.namespace,
-        task_queue = %temporal.task_queue,
-        identity = %settings.worker.identity,
-        %build_id,
-        "polling for workflow tasks"
-    );
+/// The workflow poll loop: each activation is handled and completed in a task of its own; on
+/// shutdown, every one of them finishes before this returns.
+async fn poll_workflows(
+    core: &Arc<CoreWorker>,
+    handler: &Arc<ActivationHandler>,
+) -> Result<(), WorkerError> {
     let mut completions = JoinSet::new();
-    let poll_result = loop {
+    let result = loop {
         while completions.try_join_next().is_some() {}
-        match worker.poll_workflow_activation().await {
+        match core.poll_workflow_activation().await {
             Ok(activation) => {
-                let worker = Arc::clone(&worker);
-                let handler = Arc::clone(&handler);
+                let core = Arc::clone(core);
+                let handler = Arc::clone(handler);
                 completions.spawn(async move {
                     let completion = handler.handle(activation).await;
                     let run_id = completion.run_id.clone();
-                    if let Err(err) = worker.complete_workflow_activation(completion).await {
+                    if let Err(err) = core.complete_workflow_activation(completion).await {
                         tracing::warn!(%run_id, "completing the activation failed: {err}");
                     }
                 });
             }
             Err(PollError::ShutDown) => break Ok(()),
             Err(err) => {
-                worker.initiate_shutdown();
+                core.initiate_shutdown();
                 break Err(WorkerError::Poll(err.to_string()));
             }
         }
     };
     while completions.join_next().await.is_some() {}
-    if let Some((task, path)) = health {
-        task.abort();
-        crate::health::clear(&path);
-    }
-    shutdown_listener.abort();
-    // The listener owns a clone of the worker; wait until it is gone before taking the worker back.
-    let _ = shutdown_listener.await;
-    drop(handler);
-    match Arc::try_unwrap(worker) {
-        Ok(worker) => worker.finalize_shutdown().await,
-        Err(_) => tracing::warn!("worker still shared at shutdown; skipping finalize"),
-    }
-    tracing::info!("worker stopped");
-    poll_result
+    result
+}
+
+/// The core worker's configuration.
+fn core_config(settings: &Settings, build_id: &str) -> Result<WorkerConfig, WorkerError> {
+    let temporal = &settings.temporal;
+    WorkerConfig::builder()
+        .namespace(temporal.namespace.clone())
+        .task_queue(temporal.task_queue.clone())
+        .task_types(WorkerTaskTypes::workflow_only())
+        .versioning_strategy(WorkerVersioningStrategy::None {
+            build_id: build_id.to_owned(),
+        })
+        .client_identity_override(settings.worker.identity.clone())
+        .max_cached_workflows(settings.worker.max_cached_workflows)
+        .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
+        .build()
+        .map_err(WorkerError::Config)
+}
+
+/// Asks core to evict a run, for the activation handler when the instance pool is full. Holds
+/// the core worker weakly, so that it can still be taken back at shutdown.
+fn evict_through(core: &Arc<CoreWorker>) -> EvictionRequester {
+    let core = Arc::downgrade(core);
+    Box::new(move |run_id: &str| {
+        if let Some(core) = core.upgrade() {
+            core.request_workflow_eviction(run_id);
+        }
+    })
 }
