@@ -76,14 +76,24 @@ fn check_refuses_a_module_that_imports_memory() {
 
 #[test]
 fn check_refuses_an_import_the_abi_does_not_define() {
-    let wat = r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+    let wat = r#"(module (import "env" "open_socket" (func (param i32 i32) (result i32)))
+                 (memory (export "memory") 1) (func (export "run")))"#;
+    let message = check_refuses(wat.as_bytes());
+    assert!(message.contains("imports `env.open_socket`"), "{message}");
+    assert!(message.contains("env.complete_with_failure"), "{message}");
+}
+
+#[test]
+fn check_refuses_a_wasi_import_outside_the_deterministic_subset_by_name() {
+    let wat = r#"(module (import "wasi_snapshot_preview1" "path_open"
+                   (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
                  (memory (export "memory") 1) (func (export "run")))"#;
     let message = check_refuses(wat.as_bytes());
     assert!(
-        message.contains("imports `wasi_snapshot_preview1.fd_write`"),
+        message.contains("imports `wasi_snapshot_preview1.path_open`, which is not in the deterministic WASI subset"),
         "{message}"
     );
-    assert!(message.contains("env.complete_with_failure"), "{message}");
+    assert!(message.contains("fd_write"), "{message}");
 }
 
 #[test]

@@ -45,6 +45,17 @@ pub enum BundleProblem {
         /// The imports the ABI does provide.
         allowed: String,
     },
+    /// The module imports a WASI function outside the deterministic subset.
+    #[error(
+        "imports `{import}`, which is not in the deterministic WASI subset this worker offers \
+         to workflows (files, sockets and real time do not exist there); it offers: {offered}"
+    )]
+    WasiNotOffered {
+        /// `wasi_snapshot_preview1.name` of the import.
+        import: String,
+        /// The WASI functions it does offer.
+        offered: String,
+    },
     /// An ABI import has the wrong type.
     #[error("imports `{import}` with signature {found}, but the ABI defines it as {expected}")]
     WrongImportSignature {

@@ -6,7 +6,7 @@ use wasmtime::{ExternType, FuncType, Module, ModuleExport, ValType};
 
 use crate::sandbox::bundle::BundleProblem;
 use crate::sandbox::engine::WASM_PAGE_BYTES;
-use crate::sandbox::host::{ABI_IMPORTS, AbiImport, IMPORT_MODULE, WasmType};
+use crate::sandbox::host::{ABI_IMPORTS, AbiImport, WASI_MODULE, WasmType};
 
 fn describe_func(ty: &FuncType) -> String {
     let list = |types: &mut dyn Iterator<Item = ValType>| {
@@ -50,13 +50,13 @@ pub(crate) fn check_imports(module: &Module) -> Result<bool, BundleProblem> {
     let mut durable = false;
     for import in module.imports() {
         let name = format!("{}.{}", import.module(), import.name());
-        let in_env = import.module() == IMPORT_MODULE;
+        let in_wasi = import.module() == WASI_MODULE;
         let kind = match import.ty() {
             ExternType::Memory(_) => return Err(BundleProblem::ImportsMemory(name)),
             ExternType::Func(func) => {
                 let abi = ABI_IMPORTS
                     .iter()
-                    .find(|abi| in_env && abi.name == import.name());
+                    .find(|abi| abi.module == import.module() && abi.name == import.name());
                 if let Some(abi) = abi {
                     if !matches(func.params(), abi.params) || !matches(func.results(), abi.results)
                     {
@@ -69,6 +69,18 @@ pub(crate) fn check_imports(module: &Module) -> Result<bool, BundleProblem> {
                     durable |= abi.durable;
                     continue;
                 }
+                if in_wasi {
+                    let offered = ABI_IMPORTS
+                        .iter()
+                        .filter(|abi| abi.module == WASI_MODULE)
+                        .map(|abi| abi.name)
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    return Err(BundleProblem::WasiNotOffered {
+                        import: name,
+                        offered,
+                    });
+                }
                 format!("function {}", describe_func(&func))
             }
             ExternType::Table(_) => "table".to_owned(),
@@ -77,7 +89,7 @@ pub(crate) fn check_imports(module: &Module) -> Result<bool, BundleProblem> {
         };
         let allowed = ABI_IMPORTS
             .iter()
-            .map(|abi| format!("{IMPORT_MODULE}.{}", abi.name))
+            .map(|abi| format!("{}.{}", abi.module, abi.name))
             .collect::<Vec<_>>()
             .join(", ");
         return Err(BundleProblem::UnknownImport {
@@ -110,6 +122,16 @@ pub(crate) fn check_exports(
             return Err(BundleProblem::BadExport {
                 expected: "a function `run: () -> ()`",
                 found: describe_export(module, "run"),
+            });
+        }
+    }
+    match module.get_export("_initialize") {
+        None => {}
+        Some(ExternType::Func(func)) if func.params().len() == 0 && func.results().len() == 0 => {}
+        Some(_) => {
+            return Err(BundleProblem::BadExport {
+                expected: "`_initialize`, when exported, to be a function `() -> ()` (a reactor's)",
+                found: describe_export(module, "_initialize"),
             });
         }
     }

@@ -23,6 +23,11 @@ use super::{info, log_context};
 
 /// Every ABI import (v0 and v1) and a one-page exported memory, around `body`.
 pub fn module(body: &str) -> String {
+    module_with_imports("", body)
+}
+
+/// As [`module`], with more `imports` (WAT import fields) before the memory.
+pub fn module_with_imports(imports: &str, body: &str) -> String {
     format!(
         r#"(module
   (import "env" "get_info_len" (func $get_info_len (result i32)))
@@ -46,6 +51,7 @@ pub fn module(body: &str) -> String {
   (import "env" "patched" (func $patched (param i32 i32 i32) (result i32)))
   (import "env" "is_replaying" (func $is_replaying (result i32)))
   (import "env" "log_level" (func $log_level (result i32)))
+  {imports}
   (memory (export "memory") 1)
   {timer_segment}
   {body}

@@ -163,6 +163,20 @@ pub fn run_logged(
     params: Vec<abi::Payload>,
     replaying: bool,
 ) -> (Result<GuestOutcome, GuestBug>, String) {
+    let info_json: Arc<[u8]> = abi::encode_info(&info(params)).into();
+    capture_logs(|| instance::execute(bundle, info_json, log_context(replaying)))
+}
+
+/// Runs a durable `bundle`'s first activation, which must end the run, capturing its logs.
+pub fn run_durable_logged(bundle: &Bundle) -> (Result<GuestOutcome, GuestBug>, String) {
+    capture_logs(|| {
+        let mut instance = durable::start(bundle);
+        durable::ended(instance.resume()).1
+    })
+}
+
+/// Runs `body` with every log line captured, formatted without colours.
+pub fn capture_logs<R>(body: impl FnOnce() -> R) -> (R, String) {
     let captured = Arc::new(Mutex::new(Vec::new()));
     let writer = {
         let captured = Arc::clone(&captured);
@@ -173,12 +187,9 @@ pub fn run_logged(
         .with_ansi(false)
         .with_max_level(tracing::Level::TRACE)
         .finish();
-    let info_json: Arc<[u8]> = abi::encode_info(&info(params)).into();
-    let outcome = tracing::subscriber::with_default(subscriber, || {
-        instance::execute(bundle, info_json, log_context(replaying))
-    });
+    let result = tracing::subscriber::with_default(subscriber, body);
     let logs = String::from_utf8_lossy(&captured.lock().unwrap()).into_owned();
-    (outcome, logs)
+    (result, logs)
 }
 
 struct CaptureWriter(Arc<Mutex<Vec<u8>>>);

@@ -14,7 +14,8 @@
 //! [`commands`] (timers, activities, cancel), [`waiting`] (`wait` and results), [`channels`]
 //! (cancellation and signals), [`answers`] (updates and query results), [`workflows`]
 //! (children and external workflows), [`telling`] (search attributes, memo, metrics),
-//! [`deterministic`] (time, randomness, patches, replay).
+//! [`deterministic`] (time, randomness, patches, replay), [`wasi`] (the deterministic WASI
+//! subset, for toolchains that need it).
 
 mod answers;
 mod channels;
@@ -26,6 +27,7 @@ mod info;
 mod state;
 mod telling;
 mod waiting;
+mod wasi;
 mod workflows;
 
 use wasmtime::{Caller, Engine, Linker};
@@ -33,6 +35,7 @@ use wasmtime::{Caller, Engine, Linker};
 pub use crate::abi::GuestOutcome;
 pub use answers::BUILT_IN_QUERIES;
 pub use state::{InstanceState, LogContext, MemoryLimitHit, RunEnd, RunEnded};
+pub use wasi::WASI_MODULE;
 
 use crate::abi;
 use crate::sandbox::GuestBug;
@@ -61,7 +64,9 @@ pub enum WasmType {
 /// One import the ABI defines, with its signature.
 #[derive(Clone, Copy, Debug)]
 pub struct AbiImport {
-    /// Its name in module `env`.
+    /// The module it comes from: `env`, or `wasi_snapshot_preview1` for the WASI subset.
+    pub module: &'static str,
+    /// Its name in that module.
     pub name: &'static str,
     /// Parameter types.
     pub params: &'static [WasmType],
@@ -78,10 +83,27 @@ const fn import(
     durable: bool,
 ) -> AbiImport {
     AbiImport {
+        module: IMPORT_MODULE,
         name,
         params,
         results,
         durable,
+    }
+}
+
+/// A function of the deterministic WASI subset; importing one makes a bundle durable, since
+/// its clock and randomness are the run's.
+const fn wasi(
+    name: &'static str,
+    params: &'static [WasmType],
+    results: &'static [WasmType],
+) -> AbiImport {
+    AbiImport {
+        module: wasi::WASI_MODULE,
+        name,
+        params,
+        results,
+        durable: true,
     }
 }
 
@@ -121,6 +143,20 @@ pub const ABI_IMPORTS: &[AbiImport] = &[
     import("upsert_search_attributes", &[I32, I32], &[], true),
     import("upsert_memo", &[I32, I32], &[], true),
     import("emit_metric", &[I32, I32], &[], true),
+    wasi("args_get", &[I32, I32], &[I32]),
+    wasi("args_sizes_get", &[I32, I32], &[I32]),
+    wasi("environ_get", &[I32, I32], &[I32]),
+    wasi("environ_sizes_get", &[I32, I32], &[I32]),
+    wasi("clock_time_get", &[I32, I64, I32], &[I32]),
+    wasi("clock_res_get", &[I32, I32], &[I32]),
+    wasi("random_get", &[I32, I32], &[I32]),
+    wasi("fd_write", &[I32, I32, I32, I32], &[I32]),
+    wasi("fd_close", &[I32], &[I32]),
+    wasi("fd_seek", &[I32, I64, I32, I32], &[I32]),
+    wasi("fd_fdstat_get", &[I32, I32], &[I32]),
+    wasi("sched_yield", &[], &[I32]),
+    wasi("proc_exit", &[I32], &[]),
+    wasi("poll_oneoff", &[I32, I32, I32, I32], &[I32]),
 ];
 
 /// The process's two linkers: every bundle is pre-linked with the one its imports call for.
@@ -155,6 +191,7 @@ pub fn linker(engine: &Engine, durable: bool) -> wasmtime::Result<Linker<Instanc
         answers::register(&mut linker)?;
         workflows::register(&mut linker)?;
         telling::register(&mut linker)?;
+        wasi::register(&mut linker)?;
         deterministic::register(&mut linker)?;
     }
     Ok(linker)

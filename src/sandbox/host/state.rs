@@ -63,6 +63,8 @@ pub struct InstanceState {
     pub(super) durable: Option<SharedDurableState>,
     /// The per-activation deadline in epoch ticks, re-armed on every resume.
     pub(super) deadline_ticks: u64,
+    /// Partial lines written to WASI stdout (index 0) and stderr (index 1).
+    stdio: [Vec<u8>; 2],
 }
 
 impl InstanceState {
@@ -83,6 +85,7 @@ impl InstanceState {
             ending: None,
             durable: None,
             deadline_ticks: 0,
+            stdio: [Vec::new(), Vec::new()],
         }
     }
 
@@ -119,6 +122,35 @@ impl InstanceState {
     /// The last message logged at error level, for trap messages.
     pub fn last_error_log(&self) -> Option<&str> {
         self.last_error_log.as_deref()
+    }
+
+    /// WASI `fd_write` to stdout (1) or stderr (2): each complete line becomes a guest log line,
+    /// at info level for stdout and error level for stderr (where runtimes print panics).
+    pub(super) fn write_stdio(&mut self, fd: u32, bytes: &[u8], max_line: usize) {
+        let (index, level) = if fd == 2 {
+            (1, LogLevel::Error)
+        } else {
+            (0, LogLevel::Info)
+        };
+        self.stdio[index].extend_from_slice(bytes);
+        while let Some(end) = self.stdio[index].iter().position(|&byte| byte == b'\n') {
+            let line: Vec<u8> = self.stdio[index].drain(..=end).collect();
+            self.emit_log(level, &line[..line.len() - 1]);
+        }
+        if self.stdio[index].len() > max_line {
+            let line = std::mem::take(&mut self.stdio[index]);
+            self.emit_log(level, &line);
+        }
+    }
+
+    /// Logs what is left of stdout and stderr without a final newline.
+    pub fn flush_stdio(&mut self) {
+        for (index, level) in [(0, LogLevel::Info), (1, LogLevel::Error)] {
+            let rest = std::mem::take(&mut self.stdio[index]);
+            if !rest.is_empty() {
+                self.emit_log(level, &rest);
+            }
+        }
     }
 
     /// Reports log lines dropped by the cap, once per activation (or run, for one-shot guests).

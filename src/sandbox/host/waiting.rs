@@ -120,7 +120,7 @@ fn read_handle_set(
 /// A future that is pending the first time it is polled and ready the second: awaiting it
 /// suspends the guest's fiber until the host polls the instance again.
 #[derive(Default)]
-struct ParkOnce {
+pub(super) struct ParkOnce {
     polled: bool,
 }
 

@@ -111,6 +111,11 @@ impl Instance {
             store.set_epoch_deadline(ticks);
             let result = async {
                 let instance = instance_pre.instantiate_async(&mut store).await?;
+                // A reactor (Go's c-shared, wasi-libc's) initializes its runtime first.
+                if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize")
+                {
+                    initialize.call_async(&mut store, ()).await?;
+                }
                 let run = instance.get_typed_func::<(), ()>(&mut store, "run")?;
                 run.call_async(&mut store, ()).await
             }
@@ -169,6 +174,7 @@ impl Instance {
             }
             Poll::Ready((mut store, result)) => {
                 self.run = None;
+                store.data_mut().flush_stdio();
                 store.data().report_dropped_logs();
                 let outcome = match result {
                     Ok(()) => Err(GuestBug::NoCompletion),

@@ -35,7 +35,12 @@ pub fn execute(
 
     let result = instance_pre
         .instantiate(&mut store)
-        .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "run"))
+        .and_then(|instance| {
+            if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
+                initialize.call(&mut store, ())?;
+            }
+            instance.get_typed_func::<(), ()>(&mut store, "run")
+        })
         .and_then(|run| run.call(&mut store, ()));
     store.data().report_dropped_logs();
 
