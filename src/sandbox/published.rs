@@ -91,4 +91,7 @@ pub struct QueryView {
     pub pending: Vec<(Handle, String)>,
     /// The handles the guest is parked on, if it is parked.
     pub parked_on: Option<Vec<Handle>>,
+    /// What each handle the guest is parked on is, as it reads (`timer 3 (5000 ms)`, `signal
+    /// channel `approve` (handle 1)`).
+    pub waiting_on: Vec<String>,
 }

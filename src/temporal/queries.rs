@@ -60,17 +60,11 @@ fn success(payload: Payload) -> query_result::Variant {
     })
 }
 
-/// What the guest is blocked on, one pending command per line.
+/// What the guest is blocked on — each handle it waits on, channels included — then every
+/// pending command, one per line.
 pub fn stack_trace(view: &QueryView) -> String {
     let mut text = match &view.parked_on {
-        Some(handles) => format!(
-            "waiting on {}\n",
-            handles
-                .iter()
-                .map(|handle| format!("handle {handle}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Some(_) => format!("waiting on {}\n", view.waiting_on.join(", ")),
         None => "not waiting (the run has ended)\n".to_owned(),
     };
     if view.pending.is_empty() {

@@ -14,8 +14,11 @@ use temporalio_common::protos::temporal::api::failure::v1::Failure;
 use crate::abi::{Call, UpdateAnswer};
 use crate::convert;
 
-/// Failure type of updates the run refuses or can no longer answer.
+/// Failure type of updates the run refuses (no channel heard them).
 pub const UPDATE_FAILURE_TYPE: &str = "UpdateRejected";
+
+/// Failure type of accepted updates the run ended without answering.
+pub const UPDATE_NOT_ANSWERED_FAILURE_TYPE: &str = "UpdateNotAnswered";
 
 #[derive(Debug)]
 struct OpenUpdate {

@@ -1,5 +1,6 @@
-//! The durable-workflow client (`tests/support/durable.py`): start, cancel and signal
-//! workflows, and read their outcomes and histories through the official Python SDK.
+//! The durable-workflow client (`tests/support/durable.py`): start, cancel, signal, update and
+//! query workflows, and read their outcomes, histories, search attributes and memo through the
+//! official Python SDK.
 
 #![allow(dead_code)]
 
@@ -53,6 +54,43 @@ impl DurableClient {
     /// Signals `id` with `name` and `args` (JSON values).
     pub fn signal(&self, id: &str, name: &str, args: Value) {
         self.call(&["signal", id, name, &args.to_string()]);
+    }
+
+    /// Executes update `name` of `id` with `args` (JSON values) and waits for its outcome:
+    /// `{"result": value}` or `{"failure": decoded failure chain}`.
+    pub fn update(&self, id: &str, name: &str, args: Value) -> Value {
+        self.call(&["update", id, name, &args.to_string()])
+    }
+
+    /// Queries `id` with `name`: `{"value": value}` or `{"failure": message}`.
+    pub fn query(&self, id: &str, name: &str) -> Value {
+        self.call(&["query", id, name])
+    }
+
+    /// `{"status", "search_attributes": {name: [values]}, "memo": {key: value}, "parent_id"}`.
+    pub fn describe(&self, id: &str) -> Value {
+        self.call(&["describe", id])
+    }
+
+    /// The ids of the workflows the visibility `query` finds.
+    pub fn list(&self, query: &str) -> Vec<String> {
+        let answer = self.call(&["list", query]);
+        serde_json::from_value(answer["ids"].clone())
+            .unwrap_or_else(|err| panic!("list prints ids ({err}): {answer}"))
+    }
+
+    /// Starts `workflow_type` as `id` with `args` by signal-with-start: signal `signal` with
+    /// `signal_args` is delivered in the run's first workflow task.
+    pub fn signal_with_start(
+        &self,
+        id: &str,
+        workflow_type: &str,
+        args: Value,
+        signal: &str,
+        signal_args: Value,
+    ) {
+        self.start_all(&json!([{"id": id, "type": workflow_type, "args": args,
+                                "start_signal": signal, "start_signal_args": signal_args}]));
     }
 
     /// Waits up to `timeout` for the first failed workflow task of `id`: `{"message", "cause"}`.

@@ -124,16 +124,23 @@ impl TemporalServer {
 
     /// Starts a fresh in-memory dev server on `port`.
     pub fn start_on(port: u16) -> TemporalServer {
-        TemporalServer::launch(port, false)
+        TemporalServer::launch(port, false, &[])
+    }
+
+    /// Starts a fresh in-memory dev server on `port` with `extra` arguments for
+    /// `temporal server start-dev`, such as `--search-attribute Name=Keyword` (registered before
+    /// the server serves, so a test can use the attribute at once).
+    pub fn start_with_args_on(port: u16, extra: &[&str]) -> TemporalServer {
+        TemporalServer::launch(port, false, extra)
     }
 
     /// Starts a fresh dev server on `port` that keeps its state in a SQLite file
     /// (`--db-filename`), so [`TemporalServer::restart`] brings back every workflow.
     pub fn start_persistent_on(port: u16) -> TemporalServer {
-        TemporalServer::launch(port, true)
+        TemporalServer::launch(port, true, &[])
     }
 
-    fn launch(port: u16, persistent: bool) -> TemporalServer {
+    fn launch(port: u16, persistent: bool, extra: &[&str]) -> TemporalServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut args = [
             "server",
@@ -155,6 +162,7 @@ impl TemporalServer {
             free_port().to_string(),
         ])
         .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|arg| arg.to_string()));
         if persistent {
             args.push("--db-filename".to_owned());
             args.push(

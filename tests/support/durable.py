@@ -4,7 +4,9 @@ Prints one JSON document on stdout, like the other support scripts, so the Rust 
 what an independent Temporal client sees.
 
     durable.py --address HOST:PORT --task-queue Q start SPECS_JSON
-        Starts each {"id", "type", "args": [json values]} and prints {"started": count}.
+        Starts each {"id", "type", "args": [json values]} and prints {"started": count}. A spec
+        with "start_signal": NAME (and "start_signal_args": [json values]) is started with
+        signal-with-start.
     durable.py ... cancel WORKFLOW_ID
         Requests cancellation of the workflow and prints {"cancelled": id}.
     durable.py ... signal WORKFLOW_ID SIGNAL_NAME ARGS_JSON
@@ -23,6 +25,16 @@ what an independent Temporal client sees.
         {"message": null} if none came.
     durable.py ... terminate WORKFLOW_ID
         Terminates the workflow and prints {"terminated": id}.
+    durable.py ... update WORKFLOW_ID UPDATE_NAME ARGS_JSON
+        Executes the update with the JSON values in ARGS_JSON, waiting for its outcome, and
+        prints {"result": value} or {"failure": decoded failure chain} (a rejection or a failure).
+    durable.py ... query WORKFLOW_ID QUERY_NAME
+        Queries the workflow and prints {"value": value} or {"failure": message}.
+    durable.py ... describe WORKFLOW_ID
+        Prints {"status", "search_attributes": {name: [values]}, "memo": {key: decoded value},
+        "parent_id"}.
+    durable.py ... list QUERY
+        Prints {"ids": [workflow ids]} of the executions client.list_workflows(QUERY) finds.
 """
 
 import argparse
@@ -34,7 +46,12 @@ import time
 from datetime import timedelta
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowFailureError
+from temporalio.client import (
+    Client,
+    WorkflowFailureError,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.converter import DataConverter
 from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.exceptions import (
@@ -141,6 +158,34 @@ async def task_failure(client, workflow_id, timeout_s):
     return {"message": None}
 
 
+async def update(client, workflow_id, name, args):
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        return {"result": await handle.execute_update(name, args=args)}
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause if isinstance(err.cause, FailureError) else None
+        return {"failure": failure_as_dict(cause)}
+
+
+async def query(client, workflow_id, name):
+    try:
+        return {"value": await client.get_workflow_handle(workflow_id).query(name)}
+    except WorkflowQueryFailedError as err:
+        return {"failure": err.message}
+
+
+async def describe(client, workflow_id):
+    description = await client.get_workflow_handle(workflow_id).describe()
+    return {
+        "status": description.status.name if description.status is not None else None,
+        "search_attributes": {
+            name: list(values) for name, values in description.search_attributes.items()
+        },
+        "memo": await description.memo(),
+        "parent_id": description.parent_id,
+    }
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--address", required=True)
@@ -160,6 +205,17 @@ async def main():
     p.add_argument("timeout_s", type=float)
     p = sub.add_parser("terminate")
     p.add_argument("workflow_id")
+    p = sub.add_parser("update")
+    p.add_argument("workflow_id")
+    p.add_argument("update_name")
+    p.add_argument("args")
+    p = sub.add_parser("query")
+    p.add_argument("workflow_id")
+    p.add_argument("query_name")
+    p = sub.add_parser("describe")
+    p.add_argument("workflow_id")
+    p = sub.add_parser("list")
+    p.add_argument("query")
     p = sub.add_parser("outcomes")
     p.add_argument("ids")
     p.add_argument("timeout_s", type=float)
@@ -169,12 +225,19 @@ async def main():
     if options.command == "start":
         specs = json.loads(options.specs)
         for spec in specs:
+            signal = {}
+            if "start_signal" in spec:
+                signal = {
+                    "start_signal": spec["start_signal"],
+                    "start_signal_args": spec.get("start_signal_args", []),
+                }
             await client.start_workflow(
                 spec["type"],
                 args=spec.get("args", []),
                 id=spec["id"],
                 task_queue=options.task_queue,
                 execution_timeout=timedelta(seconds=spec.get("timeout_s", 300)),
+                **signal,
             )
         output = {"started": len(specs)}
     elif options.command == "cancel":
@@ -190,6 +253,17 @@ async def main():
     elif options.command == "terminate":
         await client.get_workflow_handle(options.workflow_id).terminate("end of test")
         output = {"terminated": options.workflow_id}
+    elif options.command == "update":
+        output = await update(
+            client, options.workflow_id, options.update_name, json.loads(options.args)
+        )
+    elif options.command == "query":
+        output = await query(client, options.workflow_id, options.query_name)
+    elif options.command == "describe":
+        output = await describe(client, options.workflow_id)
+    elif options.command == "list":
+        executions = client.list_workflows(options.query)
+        output = {"ids": [execution.id async for execution in executions]}
     else:
         deadline = time.monotonic() + options.timeout_s
         output = await asyncio.gather(

@@ -197,6 +197,18 @@ impl DurableState {
                 })
                 .collect(),
             parked_on: self.parked_on.clone(),
+            waiting_on: self
+                .parked_on
+                .iter()
+                .flatten()
+                .map(|&handle| match self.descriptions.get(&handle) {
+                    Some(description) => description.clone(),
+                    None => match self.handles.kind(handle) {
+                        Some(kind) => format!("{kind} (handle {handle})"),
+                        None => format!("handle {handle}"),
+                    },
+                })
+                .collect(),
         }
     }
 

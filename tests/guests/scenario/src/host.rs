@@ -22,9 +22,15 @@ mod env {
         pub fn start_timer(ptr: *const u8, len: u32) -> u32;
         pub fn start_activity(ptr: *const u8, len: u32) -> u32;
         pub fn cancel(handle: u32);
+        pub fn start_child_workflow(ptr: *const u8, len: u32) -> u32;
+        pub fn signal_external_workflow(ptr: *const u8, len: u32) -> u32;
+        pub fn cancel_external_workflow(ptr: *const u8, len: u32) -> u32;
         // v1: inbound channels
         pub fn cancellation_channel() -> u32;
         pub fn signal_channel(name_ptr: *const u8, name_len: u32) -> u32;
+        pub fn update_channel(name_ptr: *const u8, name_len: u32) -> u32;
+        pub fn respond_update(id_ptr: *const u8, id_len: u32, ptr: *const u8, len: u32);
+        pub fn set_query_result(name_ptr: *const u8, name_len: u32, ptr: *const u8, len: u32);
         // v1: waiting and results
         pub fn wait(handles_ptr: *const u32, count: u32) -> u32;
         pub fn is_ready(handle: u32) -> i32;
@@ -35,9 +41,31 @@ mod env {
         pub fn random(ptr: *mut u8, len: u32);
         pub fn patched(id_ptr: *const u8, id_len: u32, deprecated: i32) -> i32;
         pub fn is_replaying() -> i32;
+        // v1: telling the world
+        pub fn set_current_details(ptr: *const u8, len: u32);
+        pub fn upsert_search_attributes(ptr: *const u8, len: u32);
+        pub fn upsert_memo(ptr: *const u8, len: u32);
+        pub fn emit_metric(ptr: *const u8, len: u32);
         // v1: ending the run
         pub fn continue_as_new(ptr: *const u8, len: u32);
         pub fn complete_as_cancelled(ptr: *const u8, len: u32);
+    }
+}
+
+/// Calls `import` with the pointers and lengths of `name` and `text`.
+fn with_two_strs(
+    name: &str,
+    text: &str,
+    import: unsafe extern "C" fn(*const u8, u32, *const u8, u32),
+) {
+    // SAFETY: the import reads both ranges during the call only.
+    unsafe {
+        import(
+            name.as_ptr(),
+            name.len() as u32,
+            text.as_ptr(),
+            text.len() as u32,
+        )
     }
 }
 
@@ -119,6 +147,46 @@ impl Host for WasmHost {
     fn log(&mut self, level: u32, message: &str) {
         // SAFETY: the host reads `message` during the call only.
         unsafe { env::write_log(level, message.as_ptr(), message.len() as u32) }
+    }
+
+    fn start_child_workflow(&mut self, options: &Value) -> u32 {
+        with_str(&options.to_string(), env::start_child_workflow)
+    }
+
+    fn signal_external_workflow(&mut self, request: &Value) -> u32 {
+        with_str(&request.to_string(), env::signal_external_workflow)
+    }
+
+    fn cancel_external_workflow(&mut self, request: &Value) -> u32 {
+        with_str(&request.to_string(), env::cancel_external_workflow)
+    }
+
+    fn update_channel(&mut self, name: &str) -> u32 {
+        with_str(name, env::update_channel)
+    }
+
+    fn respond_update(&mut self, update_id: &str, answer: &Value) {
+        with_two_strs(update_id, &answer.to_string(), env::respond_update);
+    }
+
+    fn set_query_result(&mut self, name: &str, payloads: &Value) {
+        with_two_strs(name, &payloads.to_string(), env::set_query_result);
+    }
+
+    fn set_current_details(&mut self, text: &str) {
+        with_str(text, env::set_current_details)
+    }
+
+    fn upsert_search_attributes(&mut self, attributes: &Value) {
+        with_str(&attributes.to_string(), env::upsert_search_attributes)
+    }
+
+    fn upsert_memo(&mut self, memo: &Value) {
+        with_str(&memo.to_string(), env::upsert_memo)
+    }
+
+    fn emit_metric(&mut self, metric: &Value) {
+        with_str(&metric.to_string(), env::emit_metric)
     }
 }
 

@@ -1,8 +1,9 @@
 //! `scenario`: a durable test workflow that runs a JSON script of ABI v1 calls.
 //!
 //! The worker's tests need a guest for every durable behaviour (timers, activities, cancellation,
-//! signals, continue-as-new, versioning, replay). Instead of one bundle per behaviour, this one
-//! bundle takes the behaviour as its input, so a test states in a few lines of JSON what the
+//! signals, updates, queries, child and external workflows, search attributes, memo, metrics,
+//! continue-as-new, versioning, replay). Instead of one bundle per behaviour, this one bundle
+//! takes the behaviour as its input, so a test states in a few lines of JSON what the
 //! workflow does. It is written against the raw imports, without the guest SDK, so the calls the
 //! worker sees are exactly the ones the test scripted, as any language's guest would make them.
 //!
@@ -28,11 +29,22 @@
 //! | `{"fail": FAILURE}` | `complete_with_failure` with FAILURE verbatim | — |
 //! | `{"log": "text"}` | `write_log` at info level | `null` |
 //! | `{"wait_signal": "NAME"}` | `signal_channel`, `wait`, `take_result` | the signal's result JSON |
+//! | `{"publish_query": {"name": "Q", "value"?: json}}` | `set_query_result` with `[json/plain value]` (`[]` without `value`) | `null` |
+//! | `{"details": "text"}` | `set_current_details` | `null` |
+//! | `{"wait_update": {"name": "U", "reject_if"?: json, "fail_if"?: json, "result"?: json}}` | `update_channel`, then per update `wait`, `take_result`, `respond_update`: `rejected` if its first argument equals `reject_if`, `failed` if it equals `fail_if` (both type `Refused`; the step then waits for the next update), else `completed` with `result` (default: the first argument) | the completed update's arguments, decoded |
+//! | `{"child": OPTIONS}` | `start_child_workflow` (OPTIONS verbatim), `wait`, `take_result` | as for `activity` |
+//! | … `"cancel_after_ms": M` | as for `activity`, cancelling the child | as for `activity` |
+//! | `{"signal_external": REQUEST}` | `signal_external_workflow` (REQUEST verbatim), `wait`, `take_result` | the result JSON |
+//! | `{"cancel_external": REQUEST}` | `cancel_external_workflow` (REQUEST verbatim), `wait`, `take_result` | the result JSON |
+//! | `{"upsert_search_attributes": MAP}` | `upsert_search_attributes` (MAP verbatim) | `null` |
+//! | `{"upsert_memo": MAP}` | `upsert_memo`, each value as a `json/plain` payload, `null` kept (removes the key) | `null` |
+//! | `{"metric": REQUEST}` | `emit_metric` (REQUEST verbatim) | `null` |
+//! | `{"workflow_info": true}` | none (`get_info` was read at the start) | `info.workflow_info` as the host wrote it |
 //!
 //! A script that does not parse, an unknown step or key, or a step that does not fit its shape
 //! fails the workflow before any call with a non-retryable `BadScript` failure. Host JSON that
-//! does not parse fails it with `BadHostJson`, an activity payload that is not JSON with
-//! `BadPayload`. A panic logs its message at error level, then traps.
+//! does not parse fails it with `BadHostJson`, an activity, child or update payload that is not
+//! JSON with `BadPayload`. A panic logs its message at error level, then traps.
 //!
 //! The script runs against the [`script::Host`] trait, so everything but the imports themselves
 //! is unit-tested on the build machine with `cargo test`.

@@ -38,6 +38,26 @@ pub trait Host {
     fn is_replaying(&mut self) -> i32;
     /// `write_log` at `level` (1 error … 5 trace).
     fn log(&mut self, level: u32, message: &str);
+    /// `start_child_workflow` with `child_workflow_options`.
+    fn start_child_workflow(&mut self, options: &Value) -> u32;
+    /// `signal_external_workflow`.
+    fn signal_external_workflow(&mut self, request: &Value) -> u32;
+    /// `cancel_external_workflow`.
+    fn cancel_external_workflow(&mut self, request: &Value) -> u32;
+    /// `update_channel`.
+    fn update_channel(&mut self, name: &str) -> u32;
+    /// `respond_update` to the taken update `update_id`.
+    fn respond_update(&mut self, update_id: &str, answer: &Value);
+    /// `set_query_result` with `[payload]` (or `[]`).
+    fn set_query_result(&mut self, name: &str, payloads: &Value);
+    /// `set_current_details`.
+    fn set_current_details(&mut self, text: &str);
+    /// `upsert_search_attributes`.
+    fn upsert_search_attributes(&mut self, attributes: &Value);
+    /// `upsert_memo` with payloads (or `null`) by key.
+    fn upsert_memo(&mut self, memo: &Value);
+    /// `emit_metric`.
+    fn emit_metric(&mut self, metric: &Value);
 }
 
 /// How the run ends: the call `run` makes last, with its JSON.
@@ -53,12 +73,25 @@ pub enum Ending {
     ContinueAsNew(Value),
 }
 
+/// An item of an update channel.
+#[derive(Deserialize)]
+struct UpdateItem {
+    /// What `respond_update` names it by.
+    update_id: String,
+    /// Its arguments.
+    #[serde(default)]
+    args: Vec<Payload>,
+}
+
 /// The part of `info` the scenario reads; the rest is ignored, as the ABI asks of guests.
 #[derive(Deserialize)]
 struct Info {
     /// The workflow's arguments; the script is the first.
     #[serde(default)]
     params: Vec<Payload>,
+    /// Who the workflow is, for the `workflow_info` step.
+    #[serde(default)]
+    workflow_info: Value,
 }
 
 /// The script's JSON, before its steps are parsed. Unknown keys are refused: a misspelt
@@ -81,6 +114,8 @@ struct Script {
     steps: Vec<Step>,
     /// This run's iteration, from the script.
     iteration: u64,
+    /// `info.workflow_info`, as the host wrote it.
+    workflow_info: Value,
 }
 
 /// Runs the script in `info_json`'s `params[0]` and says how the run ends.
@@ -119,6 +154,7 @@ impl Script {
             source: source.as_object().cloned().unwrap_or_default(),
             steps,
             iteration: script.iteration,
+            workflow_info: info.workflow_info,
         })
     }
 
@@ -157,20 +193,7 @@ impl Script {
                     options.insert("args".into(), json!([results.to_value()]));
                 }
                 let activity = host.start_activity(&Value::Object(options));
-                let Some(cancel_after_ms) = cancel_after_ms else {
-                    return activity_outcome(wait_and_take(host, activity)?);
-                };
-                let timer = host.start_timer(&json!({"duration_ms": cancel_after_ms}));
-                host.wait(&[activity, timer]);
-                // `wait` prefers the activity when both are ready, so "still not ready" is
-                // exactly "the timer came first"; asking `is_ready` exercises that call too.
-                // The timer is left pending when the activity wins: nothing waits on it again.
-                let cancel_requested = !host.is_ready(activity);
-                if cancel_requested {
-                    host.cancel(activity);
-                }
-                let result = activity_outcome(wait_and_take(host, activity)?)?;
-                Ok(json!({"cancel_requested": cancel_requested, "result": result}))
+                outcome_cancelled_after(host, activity, *cancel_after_ms)
             }
             Step::CancelTimer {
                 duration_ms,
@@ -219,7 +242,131 @@ impl Script {
                 let channel = host.signal_channel(name);
                 wait_and_take(host, channel)
             }
+            Step::PublishQuery { name, value } => {
+                let payloads: Vec<Value> = value
+                    .iter()
+                    .map(|value| Payload::json(value).to_value())
+                    .collect();
+                host.set_query_result(name, &Value::from(payloads));
+                Ok(Value::Null)
+            }
+            Step::Details { text } => {
+                host.set_current_details(text);
+                Ok(Value::Null)
+            }
+            Step::WaitUpdate {
+                name,
+                reject_if,
+                fail_if,
+                result,
+            } => wait_update(host, name, reject_if, fail_if, result),
+            Step::Child {
+                options,
+                cancel_after_ms,
+            } => {
+                let child = host.start_child_workflow(&Value::Object(options.clone()));
+                outcome_cancelled_after(host, child, *cancel_after_ms)
+            }
+            Step::SignalExternal { request } => {
+                let signal = host.signal_external_workflow(&Value::Object(request.clone()));
+                wait_and_take(host, signal)
+            }
+            Step::CancelExternal { request } => {
+                let cancel = host.cancel_external_workflow(&Value::Object(request.clone()));
+                wait_and_take(host, cancel)
+            }
+            Step::UpsertSearchAttributes { attributes } => {
+                host.upsert_search_attributes(&Value::Object(attributes.clone()));
+                Ok(Value::Null)
+            }
+            Step::UpsertMemo { memo } => {
+                let memo: Map<String, Value> = memo
+                    .iter()
+                    .map(|(key, value)| {
+                        let payload = match value {
+                            Value::Null => Value::Null,
+                            value => Payload::json(value).to_value(),
+                        };
+                        (key.clone(), payload)
+                    })
+                    .collect();
+                host.upsert_memo(&Value::Object(memo));
+                Ok(Value::Null)
+            }
+            Step::Metric { request } => {
+                host.emit_metric(&Value::Object(request.clone()));
+                Ok(Value::Null)
+            }
+            Step::WorkflowInfo => Ok(self.workflow_info.clone()),
         }
+    }
+}
+
+/// Waits for `handle` (an activity or child) and gives its outcome; with `cancel_after_ms`, a
+/// timer races it and the handle is cancelled if the timer comes first.
+fn outcome_cancelled_after(
+    host: &mut impl Host,
+    handle: u32,
+    cancel_after_ms: Option<u64>,
+) -> Result<Value, Ending> {
+    let Some(cancel_after_ms) = cancel_after_ms else {
+        return decoded_outcome(wait_and_take(host, handle)?);
+    };
+    let timer = host.start_timer(&json!({"duration_ms": cancel_after_ms}));
+    host.wait(&[handle, timer]);
+    // `wait` prefers the handle when both are ready, so "still not ready" is exactly "the timer
+    // came first"; asking `is_ready` exercises that call too. The timer is left pending when the
+    // handle wins: nothing waits on it again.
+    let cancel_requested = !host.is_ready(handle);
+    if cancel_requested {
+        host.cancel(handle);
+    }
+    let result = decoded_outcome(wait_and_take(host, handle)?)?;
+    Ok(json!({"cancel_requested": cancel_requested, "result": result}))
+}
+
+/// Takes updates named `name` until one is neither rejected nor failed, answers each, and gives
+/// the arguments of the one it completed. Only the completed update decides the result: a
+/// rejected update never reaches history, so a replay does not see it again.
+fn wait_update(
+    host: &mut impl Host,
+    name: &str,
+    reject_if: &Option<Value>,
+    fail_if: &Option<Value>,
+    result: &Option<Value>,
+) -> Result<Value, Ending> {
+    let channel = host.update_channel(name);
+    loop {
+        let item = wait_and_take(host, channel)?;
+        let update: UpdateItem = serde_json::from_value(item.clone()).map_err(|err| {
+            failure(
+                "BadHostJson",
+                format!("an update item is not {{update_id, args}} ({err}): {item}"),
+            )
+        })?;
+        let args = update
+            .args
+            .iter()
+            .map(Payload::decode)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| failure("BadPayload", format!("update `{name}`'s argument: {err}")))?;
+        let first = args.first().cloned().unwrap_or(Value::Null);
+        let refusal = |verdict: &str| {
+            json!({"message": format!("update `{name}` {verdict} {first}"), "type": "Refused",
+                   "non_retryable": true})
+        };
+        if reject_if.as_ref() == Some(&first) {
+            host.respond_update(&update.update_id, &json!({"rejected": refusal("rejects")}));
+            continue;
+        }
+        if fail_if.as_ref() == Some(&first) {
+            host.respond_update(&update.update_id, &json!({"failed": refusal("fails on")}));
+            continue;
+        }
+        let answer = result.clone().unwrap_or(first);
+        let completed = json!({"completed": [Payload::json(&answer).to_value()]});
+        host.respond_update(&update.update_id, &completed);
+        return Ok(Value::from(args));
     }
 }
 
@@ -243,16 +390,16 @@ fn take(host: &mut impl Host, handle: u32) -> Result<Value, Ending> {
     })
 }
 
-/// An activity's step result: a completion with its payload decoded, so tests compare plain
-/// values; a failure or cancellation exactly as the host reported it.
-fn activity_outcome(result: Value) -> Result<Value, Ending> {
+/// An activity's or child's step result: a completion with its payload decoded, so tests
+/// compare plain values; a failure or cancellation exactly as the host reported it.
+fn decoded_outcome(result: Value) -> Result<Value, Ending> {
     let Some(completed) = result.get("completed") else {
         if result.get("failed").is_some() || result.get("cancelled").is_some() {
             return Ok(result);
         }
         return Err(failure(
             "BadHostJson",
-            format!("an activity result is neither completed, failed nor cancelled: {result}"),
+            format!("a result is neither completed, failed nor cancelled: {result}"),
         ));
     };
     let bad_host = |what: &str| failure("BadHostJson", format!("{what}: {result}"));
@@ -262,7 +409,7 @@ fn activity_outcome(result: Value) -> Result<Value, Ending> {
         None => Value::Null,
         Some(payload) => payload
             .decode()
-            .map_err(|err| failure("BadPayload", format!("the activity's result: {err}")))?,
+            .map_err(|err| failure("BadPayload", format!("the result's payload: {err}")))?,
     };
     Ok(json!({"completed": value}))
 }
@@ -296,6 +443,8 @@ mod tests {
         ready: HashMap<u32, String>,
         /// The result JSON a handle gets when it is cancelled.
         on_cancel: HashMap<u32, String>,
+        /// Items a channel handle gets next, in order, once its ready one is taken.
+        then: HashMap<u32, Vec<String>>,
     }
 
     impl FakeHost {
@@ -330,10 +479,11 @@ mod tests {
             self.ready.contains_key(&handle)
         }
         fn take_result(&mut self, handle: u32) -> Vec<u8> {
-            self.ready
-                .remove(&handle)
-                .expect("take of a ready handle")
-                .into_bytes()
+            let taken = self.ready.remove(&handle).expect("take of a ready handle");
+            if let Some(next) = self.then.get_mut(&handle).filter(|next| !next.is_empty()) {
+                self.ready.insert(handle, next.remove(0));
+            }
+            taken.into_bytes()
         }
         fn cancellation_channel(&mut self) -> u32 {
             self.handle("cancellation_channel()".into())
@@ -357,6 +507,53 @@ mod tests {
         fn log(&mut self, level: u32, message: &str) {
             self.calls.push(format!("log({level}, {message})"));
         }
+        fn start_child_workflow(&mut self, options: &Value) -> u32 {
+            self.handle(format!("start_child_workflow({options})"))
+        }
+        fn signal_external_workflow(&mut self, request: &Value) -> u32 {
+            self.handle(format!("signal_external_workflow({request})"))
+        }
+        fn cancel_external_workflow(&mut self, request: &Value) -> u32 {
+            self.handle(format!("cancel_external_workflow({request})"))
+        }
+        fn update_channel(&mut self, name: &str) -> u32 {
+            self.handle(format!("update_channel({name})"))
+        }
+        fn respond_update(&mut self, update_id: &str, answer: &Value) {
+            self.calls
+                .push(format!("respond_update({update_id}, {answer})"));
+        }
+        fn set_query_result(&mut self, name: &str, payloads: &Value) {
+            self.calls
+                .push(format!("set_query_result({name}, {payloads})"));
+        }
+        fn set_current_details(&mut self, text: &str) {
+            self.calls.push(format!("set_current_details({text})"));
+        }
+        fn upsert_search_attributes(&mut self, attributes: &Value) {
+            self.calls
+                .push(format!("upsert_search_attributes({attributes})"));
+        }
+        fn upsert_memo(&mut self, memo: &Value) {
+            self.calls.push(format!("upsert_memo({memo})"));
+        }
+        fn emit_metric(&mut self, metric: &Value) {
+            self.calls.push(format!("emit_metric({metric})"));
+        }
+    }
+
+    /// An update channel item with JSON `args`.
+    fn update_item(id: &str, args: &[Value]) -> String {
+        let args: Vec<Value> = args
+            .iter()
+            .map(|arg| Payload::json(arg).to_value())
+            .collect();
+        json!({"update_id": id, "args": args}).to_string()
+    }
+
+    /// `{"completed": [json/plain value]}`.
+    fn completed_with(value: &Value) -> String {
+        json!({"completed": [Payload::json(value).to_value()]}).to_string()
     }
 
     fn info(script: Value) -> Vec<u8> {
@@ -550,6 +747,154 @@ mod tests {
         ));
         assert_eq!(results["results"][0], json!({"completed": [arg]}));
         assert_eq!(host.calls, ["signal_channel(go)", "wait([1])"]);
+    }
+
+    #[test]
+    fn publishes_query_results_and_details() {
+        let mut host = FakeHost::default();
+        let script = json!({"steps": [
+            {"publish_query": {"name": "status", "value": "parked"}},
+            {"publish_query": {"name": "empty"}},
+            {"details": "waiting for **approval**"},
+        ]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(results["results"], json!([null, null, null]));
+        let parked = Payload::json(&json!("parked")).to_value();
+        assert_eq!(
+            host.calls,
+            [
+                format!("set_query_result(status, [{parked}])"),
+                "set_query_result(empty, [])".to_owned(),
+                "set_current_details(waiting for **approval**)".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn wait_update_rejects_fails_then_completes_and_gives_the_completed_args() {
+        let mut host = FakeHost::default();
+        host.ready.insert(1, update_item("u1", &[json!("bad")]));
+        host.then.insert(
+            1,
+            vec![
+                update_item("u2", &[json!("broken")]),
+                update_item("u3", &[json!("good"), json!(2)]),
+            ],
+        );
+        let script = json!({"steps": [{"wait_update": {
+            "name": "approve", "reject_if": "bad", "fail_if": "broken", "result": "ok",
+        }}]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(results["results"], json!([["good", 2]]));
+        let ok = Payload::json(&json!("ok")).to_value();
+        assert_eq!(
+            host.calls,
+            [
+                "update_channel(approve)".to_owned(),
+                "wait([1])".to_owned(),
+                r#"respond_update(u1, {"rejected":{"message":"update `approve` rejects \"bad\"","non_retryable":true,"type":"Refused"}})"#.to_owned(),
+                "wait([1])".to_owned(),
+                r#"respond_update(u2, {"failed":{"message":"update `approve` fails on \"broken\"","non_retryable":true,"type":"Refused"}})"#.to_owned(),
+                "wait([1])".to_owned(),
+                format!(r#"respond_update(u3, {{"completed":[{ok}]}})"#),
+            ]
+        );
+    }
+
+    #[test]
+    fn wait_update_echoes_its_first_argument_by_default() {
+        let mut host = FakeHost::default();
+        host.ready.insert(1, update_item("u1", &[json!({"n": 1})]));
+        let script = json!({"steps": [{"wait_update": {"name": "approve"}}]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(results["results"], json!([[{"n": 1}]]));
+        let echo = Payload::json(&json!({"n": 1})).to_value();
+        assert_eq!(
+            host.calls[2],
+            format!(r#"respond_update(u1, {{"completed":[{echo}]}})"#)
+        );
+    }
+
+    #[test]
+    fn child_result_is_decoded_and_a_slow_child_is_cancelled() {
+        let mut host = FakeHost::default();
+        host.ready
+            .insert(1, completed_with(&json!({"results": []})));
+        let options = json!({"workflow_type": "Scenario", "workflow_id": "kid"});
+        let script = json!({"steps": [{"child": options}]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(results["results"][0], json!({"completed": {"results": []}}));
+        assert_eq!(host.calls[0], format!("start_child_workflow({options})"));
+
+        let mut host = FakeHost::default();
+        host.ready.insert(2, r#"{"completed": []}"#.into());
+        host.on_cancel
+            .insert(1, r#"{"cancelled": {"message": "child cancelled"}}"#.into());
+        let script = json!({"steps": [{"child": options, "cancel_after_ms": 100}]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(
+            results["results"][0],
+            json!({"cancel_requested": true, "result": {"cancelled": {"message": "child cancelled"}}})
+        );
+        assert_eq!(host.calls[2..], ["wait([1, 2])", "cancel(1)", "wait([1])"]);
+    }
+
+    #[test]
+    fn external_calls_pass_their_request_and_give_the_host_result() {
+        let mut host = FakeHost::default();
+        host.ready.insert(1, r#"{"completed": []}"#.into());
+        host.ready
+            .insert(2, r#"{"failed": {"message": "not found"}}"#.into());
+        let signal = json!({"workflow_id": "w", "signal_name": "go", "args": []});
+        let cancel = json!({"workflow_id": "gone"});
+        let script = json!({"steps": [{"signal_external": signal}, {"cancel_external": cancel}]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(
+            results["results"],
+            json!([{"completed": []}, {"failed": {"message": "not found"}}])
+        );
+        assert_eq!(
+            host.calls,
+            [
+                format!("signal_external_workflow({signal})"),
+                "wait([1])".to_owned(),
+                format!("cancel_external_workflow({cancel})"),
+                "wait([2])".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn search_attributes_memo_and_metrics_are_passed_on() {
+        let mut host = FakeHost::default();
+        let metric = json!({"name": "orders", "kind": "counter", "value": 2});
+        let script = json!({"steps": [
+            {"upsert_search_attributes": {"Stage": "packed", "Old": null}},
+            {"upsert_memo": {"note": {"a": 1}, "gone": null}},
+            {"metric": metric},
+        ]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(results["results"], json!([null, null, null]));
+        let note = Payload::json(&json!({"a": 1})).to_value();
+        assert_eq!(
+            host.calls,
+            [
+                r#"upsert_search_attributes({"Old":null,"Stage":"packed"})"#.to_owned(),
+                format!(r#"upsert_memo({{"gone":null,"note":{note}}})"#),
+                format!("emit_metric({metric})"),
+            ]
+        );
+    }
+
+    #[test]
+    fn workflow_info_gives_what_the_host_wrote() {
+        let mut host = FakeHost::default();
+        let script = Payload::json(&json!({"steps": [{"workflow_info": true}]})).to_value();
+        let workflow_info = json!({"workflow_id": "kid", "parent": {"workflow_id": "mum"}});
+        let info = json!({"params": [script], "workflow_info": workflow_info});
+        let results = completed(run(&mut host, info.to_string().as_bytes()));
+        assert_eq!(results["results"], json!([workflow_info]));
+        assert!(host.calls.is_empty());
     }
 
     #[test]

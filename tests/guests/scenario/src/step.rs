@@ -21,6 +21,16 @@ const KINDS: &[&str] = &[
     "fail",
     "log",
     "wait_signal",
+    "publish_query",
+    "details",
+    "wait_update",
+    "child",
+    "signal_external",
+    "cancel_external",
+    "upsert_search_attributes",
+    "upsert_memo",
+    "metric",
+    "workflow_info",
 ];
 
 /// The shape of `cancel_timer`'s value, for its error message.
@@ -28,6 +38,13 @@ const TIMER_PAIR: &str = "{\"duration_ms\": N, \"after_ms\": M} in whole millise
 
 /// The shape of `until_cancelled`'s value, for its error message.
 const UNTIL_CANCELLED: &str = r#"{"sleep_ms": N, "then": "complete_as_cancelled" or "record"}"#;
+
+/// The shape of `publish_query`'s value, for its error message.
+const PUBLISH_QUERY: &str = r#"{"name": "QUERY", "value"?: json}"#;
+
+/// The shape of `wait_update`'s value, for its error message.
+const WAIT_UPDATE: &str =
+    r#"{"name": "UPDATE", "reject_if"?: json, "fail_if"?: json, "result"?: json}"#;
 
 /// One step of a script: what it calls, with the values it calls it with.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +91,42 @@ pub enum Step {
     Log { text: String },
     /// Wait for the next signal named `name`.
     WaitSignal { name: String },
+    /// Publish `value` (`None`: no payload) as the answer to query `name`.
+    PublishQuery { name: String, value: Option<Value> },
+    /// Say what the workflow is doing now (`set_current_details`).
+    Details { text: String },
+    /// Wait for an update named `name` and answer it; updates refused on the way (rejected or
+    /// failed) do not end the step.
+    WaitUpdate {
+        name: String,
+        /// Reject (the validator) an update whose first argument equals this.
+        reject_if: Option<Value>,
+        /// Accept, then fail, an update whose first argument equals this.
+        fail_if: Option<Value>,
+        /// What an update that is neither refused completes with; its first argument if absent.
+        result: Option<Value>,
+    },
+    /// Start a child workflow and wait for its result.
+    Child {
+        /// `child_workflow_options`, passed to the host as given.
+        options: Map<String, Value>,
+        /// Cancel the child if it has not finished this long after it started.
+        cancel_after_ms: Option<u64>,
+    },
+    /// Signal another workflow (`signal_external_workflow`, the request verbatim) and wait
+    /// until it was delivered.
+    SignalExternal { request: Map<String, Value> },
+    /// Ask for another workflow's cancellation (`cancel_external_workflow`, the request
+    /// verbatim) and wait until it was requested.
+    CancelExternal { request: Map<String, Value> },
+    /// `upsert_search_attributes` with these JSON values, verbatim.
+    UpsertSearchAttributes { attributes: Map<String, Value> },
+    /// `upsert_memo`: each JSON value as a `json/plain` payload, `null` as `null` (removal).
+    UpsertMemo { memo: Map<String, Value> },
+    /// `emit_metric` with this request, verbatim.
+    Metric { request: Map<String, Value> },
+    /// Give `info.workflow_info` as the host wrote it.
+    WorkflowInfo,
 }
 
 /// What `until_cancelled` does once the workflow's cancellation is requested.
@@ -101,6 +154,7 @@ impl Step {
         }
         let allowed: &[&str] = match kind {
             "activity" => &["activity", "args_from_results", "cancel_after_ms"],
+            "child" => &["child", "cancel_after_ms"],
             "patched" => &["patched", "deprecated"],
             _ => &[],
         };
@@ -121,6 +175,16 @@ impl Step {
                 .as_str()
                 .map(str::to_owned)
                 .ok_or_else(|| bad("a string"))
+        };
+        let object = |expected: &str| value.as_object().cloned().ok_or_else(|| bad(expected));
+        // The keys of an inner object, as strict as a step's own: a typo fails the script.
+        let fields = |allowed: &[&str], required: &str, expected: &str| {
+            let fields = object(expected)?;
+            match fields.keys().find(|key| !allowed.contains(&key.as_str())) {
+                Some(key) => Err(format!("unknown key {key:?} in step {step}")),
+                None if !fields.get(required).is_some_and(Value::is_string) => Err(bad(expected)),
+                None => Ok(fields),
+            }
         };
         Ok(match kind {
             "sleep_ms" => Step::Sleep {
@@ -173,6 +237,52 @@ impl Step {
             },
             "log" => Step::Log { text: text()? },
             "wait_signal" => Step::WaitSignal { name: text()? },
+            "publish_query" => {
+                let fields = fields(&["name", "value"], "name", PUBLISH_QUERY)?;
+                Step::PublishQuery {
+                    name: fields["name"].as_str().unwrap_or_default().to_owned(),
+                    value: fields.get("value").cloned(),
+                }
+            }
+            "details" => Step::Details { text: text()? },
+            "wait_update" => {
+                let fields = fields(
+                    &["name", "reject_if", "fail_if", "result"],
+                    "name",
+                    WAIT_UPDATE,
+                )?;
+                Step::WaitUpdate {
+                    name: fields["name"].as_str().unwrap_or_default().to_owned(),
+                    reject_if: fields.get("reject_if").cloned(),
+                    fail_if: fields.get("fail_if").cloned(),
+                    result: fields.get("result").cloned(),
+                }
+            }
+            "child" => Step::Child {
+                options: object("a child_workflow_options object")?,
+                cancel_after_ms: modifier(
+                    step,
+                    "cancel_after_ms",
+                    Value::as_u64,
+                    "a whole number",
+                )?,
+            },
+            "signal_external" => Step::SignalExternal {
+                request: object("a signal_external_workflow request object")?,
+            },
+            "cancel_external" => Step::CancelExternal {
+                request: object("a cancel_external_workflow request object")?,
+            },
+            "upsert_search_attributes" => Step::UpsertSearchAttributes {
+                attributes: object("an object of search attribute values")?,
+            },
+            "upsert_memo" => Step::UpsertMemo {
+                memo: object("an object of memo values")?,
+            },
+            "metric" => Step::Metric {
+                request: object("an emit_metric request object")?,
+            },
+            "workflow_info" => Step::WorkflowInfo,
             _ => unreachable!("every kind in KINDS has an arm"),
         })
     }
@@ -257,6 +367,105 @@ mod tests {
                 json!({"wait_signal": "go"}),
                 Step::WaitSignal { name: "go".into() },
             ),
+            (
+                json!({"publish_query": {"name": "status", "value": {"at": 1}}}),
+                Step::PublishQuery {
+                    name: "status".into(),
+                    value: Some(json!({"at": 1})),
+                },
+            ),
+            (
+                json!({"publish_query": {"name": "status"}}),
+                Step::PublishQuery {
+                    name: "status".into(),
+                    value: None,
+                },
+            ),
+            (
+                json!({"details": "packing"}),
+                Step::Details {
+                    text: "packing".into(),
+                },
+            ),
+            (
+                json!({"wait_update": {"name": "approve"}}),
+                Step::WaitUpdate {
+                    name: "approve".into(),
+                    reject_if: None,
+                    fail_if: None,
+                    result: None,
+                },
+            ),
+            (
+                json!({"wait_update": {"name": "approve", "reject_if": null, "fail_if": 2,
+                                       "result": "ok"}}),
+                Step::WaitUpdate {
+                    name: "approve".into(),
+                    reject_if: Some(Value::Null),
+                    fail_if: Some(json!(2)),
+                    result: Some(json!("ok")),
+                },
+            ),
+            (
+                json!({"child": {"workflow_type": "Scenario"}}),
+                Step::Child {
+                    options: json!({"workflow_type": "Scenario"})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                    cancel_after_ms: None,
+                },
+            ),
+            (
+                json!({"child": {"workflow_type": "Scenario"}, "cancel_after_ms": 5}),
+                Step::Child {
+                    options: json!({"workflow_type": "Scenario"})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                    cancel_after_ms: Some(5),
+                },
+            ),
+            (
+                json!({"signal_external": {"workflow_id": "w", "signal_name": "go"}}),
+                Step::SignalExternal {
+                    request: json!({"workflow_id": "w", "signal_name": "go"})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                },
+            ),
+            (
+                json!({"cancel_external": {"workflow_id": "w"}}),
+                Step::CancelExternal {
+                    request: json!({"workflow_id": "w"}).as_object().unwrap().clone(),
+                },
+            ),
+            (
+                json!({"upsert_search_attributes": {"Stage": "packed"}}),
+                Step::UpsertSearchAttributes {
+                    attributes: json!({"Stage": "packed"}).as_object().unwrap().clone(),
+                },
+            ),
+            (
+                json!({"upsert_memo": {"note": [1], "gone": null}}),
+                Step::UpsertMemo {
+                    memo: json!({"note": [1], "gone": null})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                },
+            ),
+            (
+                json!({"metric": {"name": "orders", "kind": "counter", "value": 1}}),
+                Step::Metric {
+                    request: json!({"name": "orders", "kind": "counter", "value": 1})
+                        .as_object()
+                        .unwrap()
+                        .clone(),
+                },
+            ),
+            (json!({"workflow_info": true}), Step::WorkflowInfo),
         ];
         for (json, step) in cases {
             assert_eq!(parse(json.clone()), Ok(step), "{json}");
@@ -315,6 +524,16 @@ mod tests {
                 .unwrap_err()
                 .contains("two kinds")
         );
+        assert!(
+            parse(json!({"wait_update": {"name": "approve", "reject": 1}}))
+                .unwrap_err()
+                .starts_with(r#"unknown key "reject""#)
+        );
+        assert!(
+            parse(json!({"metric": {}, "cancel_after_ms": 1}))
+                .unwrap_err()
+                .starts_with(r#"unknown key "cancel_after_ms""#)
+        );
     }
 
     #[test]
@@ -331,6 +550,17 @@ mod tests {
             json!({"continue_as_new_until": true}),
             json!({"log": null}),
             json!({"wait_signal": ["go"]}),
+            json!({"publish_query": "status"}),
+            json!({"publish_query": {"value": 1}}),
+            json!({"details": 7}),
+            json!({"wait_update": {"name": 1}}),
+            json!({"child": "Scenario"}),
+            json!({"child": {}, "cancel_after_ms": "soon"}),
+            json!({"signal_external": "w"}),
+            json!({"cancel_external": null}),
+            json!({"upsert_search_attributes": []}),
+            json!({"upsert_memo": 1}),
+            json!({"metric": "orders"}),
         ] {
             assert!(
                 parse(step.clone()).unwrap_err().starts_with("step "),
