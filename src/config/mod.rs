@@ -14,21 +14,28 @@
 //! Unknown keys anywhere are an error naming them, so a typo never passes silently.
 //!
 //! The layers (`env`) are merged into the serde shapes of `raw`, then each section is validated
-//! by its own module (`temporal`, `worker`, `workflows`; metrics and logging, a key or two each,
-//! here) into the typed settings of `settings`, the only part re-exported.
+//! by its own module (`temporal`, `worker`, `workflows`, `http`; metrics and logging, a key or two
+//! each, here) into the typed settings of `settings` and `http`, the only parts re-exported.
 
 mod env;
 mod error;
+mod http;
 mod raw;
 mod settings;
 mod temporal;
 mod worker;
 mod workflows;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use env::{ENV_PREFIX, ENV_SEPARATOR, TEMPORAL_CONFIG_FILE_VAR, TEMPORAL_ENV_VARS};
 pub use error::ConfigError;
+pub(crate) use http::is_secret_name_char;
+pub use http::{
+    AllowedHost, DEFAULT_HTTP_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_HTTP_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, HostPattern, HttpActivitySettings, HttpScheme,
+    MAX_CONCURRENT_REQUESTS_LIMIT, MAX_HTTP_TIMEOUT_LIMIT, MAX_RESPONSE_BYTES_LIMIT,
+};
 pub use settings::{
     LogFormat, LoggingSettings, Secret, Settings, TemporalSettings, TlsSettings, WorkerSettings,
 };
@@ -72,14 +79,14 @@ pub fn load(path: &Path, env: &[(String, String)]) -> Result<Settings, ConfigErr
         .build()
         .and_then(|config| config.try_deserialize())
         .map_err(|err| invalid(err.to_string()))?;
-    validate(path, raw, env::profile_file(env))
+    validate(path, raw, env)
 }
 
 /// Turns the merged file into settings, section by section, naming the first key at fault.
 fn validate(
     path: &Path,
     raw: RawConfig,
-    profile_file: Option<PathBuf>,
+    env: &[(String, String)],
 ) -> Result<Settings, ConfigError> {
     let value_error = |key: &str, problem: String| ConfigError::Value {
         path: path.to_owned(),
@@ -88,13 +95,16 @@ fn validate(
     };
     let config_dir = path.parent().unwrap_or_else(|| Path::new("."));
 
-    let temporal = temporal::temporal_settings(raw.temporal, config_dir, profile_file)
+    let temporal = temporal::temporal_settings(raw.temporal, config_dir, env::profile_file(env))
         .map_err(|(key, problem)| value_error(&key, problem))?;
 
     let worker = worker::validate_worker(raw.worker, config_dir)
         .map_err(|(key, problem)| value_error(key, problem))?;
 
     let workflows = workflows::validate_workflows(raw.workflow_defaults, raw.workflows, config_dir)
+        .map_err(|(key, problem)| value_error(&key, problem))?;
+
+    let http_activities = http::validate_http(raw.http_activities, config_dir, env)
         .map_err(|(key, problem)| value_error(&key, problem))?;
 
     let prometheus_address = match raw
@@ -139,6 +149,7 @@ fn validate(
         max_guest_label_sets,
         logging,
         workflows,
+        http_activities,
     })
 }
 

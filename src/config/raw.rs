@@ -24,6 +24,8 @@ pub(super) struct RawConfig {
     pub metrics: RawMetrics,
     #[serde(default)]
     pub logging: RawLogging,
+    #[serde(default)]
+    pub http_activities: super::http::RawHttpActivities,
 }
 
 /// `[metrics]`.

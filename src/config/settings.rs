@@ -134,4 +134,6 @@ pub struct Settings {
     pub logging: LoggingSettings,
     /// Registered workflows, sorted by type.
     pub workflows: Vec<BundleSpec>,
+    /// What HTTP activities may call, with which secrets, under which limits.
+    pub http_activities: super::http::HttpActivitySettings,
 }

@@ -8,6 +8,9 @@
 //! | `wasm_guest_bugs` | counter | `workflow_type`, `kind` (see `GuestBug::kind`) |
 //! | `wasm_unknown_workflow_type_tasks` | counter | `workflow_type` |
 //! | `wasm_nondeterminism` | counter | `workflow_type` |
+//! | `wasm_http_requests` | counter | `host`, `status_class` (`2xx`…, `none`), `outcome` (`completed`, `cancelled`, a failure type) |
+//! | `wasm_http_request_duration` | histogram | `host` |
+//! | `wasm_http_request_bytes`, `wasm_http_response_bytes` | counter | `host` |
 //! | `wasm_guest_<name>` | what the guest says | `workflow_type` and the guest's labels (see [`guest`]) |
 //! | `wasm_bundle_load_duration` | histogram (ms) | `workflow_type`, recorded once at start-up |
 //! | `wasm_instances_in_flight` | gauge | none |
@@ -28,8 +31,10 @@ use temporalio_common::telemetry::{
 };
 
 mod guest;
+mod http;
 
 pub use guest::{GUEST_METRIC_PREFIX, GuestMetrics};
+pub use http::HttpActivityMetrics;
 
 use crate::abi::MetricRequest;
 use crate::sandbox::BundleRegistry;
@@ -178,6 +183,11 @@ impl WorkerMetrics {
     pub fn record_unknown_type(&self, workflow_type: &str) {
         self.unknown_types
             .add(1, &self.attributes(&[("workflow_type", workflow_type)]));
+    }
+
+    /// The HTTP activity instruments, on the same meter.
+    pub fn http_activities(&self) -> HttpActivityMetrics {
+        HttpActivityMetrics::new(Arc::clone(&self.meter))
     }
 
     /// Lets each guest metric have at most `max_label_sets` label sets.

@@ -6,6 +6,7 @@
 //! wasmtime directly.
 
 pub mod activation;
+pub mod activities;
 pub mod connection;
 pub mod ending;
 pub mod jobs;

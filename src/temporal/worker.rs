@@ -1,7 +1,8 @@
 //! The worker: one core worker, its poll loop, and its shutdown.
 //!
 //! [`Worker::start`] connects (retrying while the server is not up), creates and validates the
-//! core worker and the [`ActivationHandler`]; [`Worker::run`] polls until shutdown. It follows
+//! core worker, the [`ActivationHandler`] and, with `[http_activities]` enabled, the
+//! [`ActivityRunner`]; [`Worker::run`] polls workflow (and activity) tasks until shutdown. It follows
 //! core's contract: `poll_workflow_activation` is never called concurrently with itself,
 //! completions run concurrently in their own tasks, and shutdown is `initiate_shutdown` → poll
 //! until `ShutDown` → join the completion tasks → `finalize_shutdown`.
@@ -20,10 +21,12 @@ use tokio::task::JoinSet;
 
 use crate::config::Settings;
 use crate::convert::WorkerContext;
+use crate::http_activities::{HttpExecutor, HttpSetupError};
 use crate::metrics::{self, MetricsEndpointError, WorkerMetrics};
 use crate::sandbox::BundleRegistry;
 use crate::shutdown::Shutdown;
 use crate::temporal::activation::{ActivationHandler, EvictionRequester};
+use crate::temporal::activities::ActivityRunner;
 use crate::temporal::connection;
 
 /// The SDK name this worker reports to Temporal (client headers and workflow task completions),
@@ -67,6 +70,9 @@ pub enum WorkerError {
     /// Polling failed in a way core does not retry.
     #[error("polling workflow tasks failed: {0}")]
     Poll(String),
+    /// The HTTP activity executor could not be set up (its CA, its TLS roots).
+    #[error("cannot set up HTTP activities: {0}")]
+    HttpActivities(#[from] HttpSetupError),
     /// In-flight work did not finish within the shutdown timeout.
     #[error("in-flight workflow tasks did not finish within the {0:?} shutdown timeout")]
     ShutdownTimedOut(Duration),
@@ -127,6 +133,8 @@ pub struct Worker {
     core: Arc<CoreWorker>,
     /// Turns each activation into its completion.
     handler: Arc<ActivationHandler>,
+    /// Runs HTTP activities, when `[http_activities]` is enabled.
+    activities: Option<Arc<ActivityRunner>>,
     /// Requested once by SIGINT/SIGTERM; reaches the loop through core.
     shutdown: Shutdown,
     /// The file refreshed while the worker polls, for health checks.
@@ -190,6 +198,13 @@ impl Worker {
             reason: err.to_string(),
         })?;
         let core = Arc::new(core);
+        let activities = if settings.http_activities.enabled {
+            let executor = HttpExecutor::new(&settings.http_activities)?
+                .with_metrics(Arc::new(metrics.http_activities()));
+            Some(Arc::new(ActivityRunner::new(executor)))
+        } else {
+            None
+        };
         let handler = ActivationHandler::new(
             bundles,
             WorkerContext {
@@ -206,6 +221,7 @@ impl Worker {
         Ok(Some(Worker {
             core,
             handler: Arc::new(handler),
+            activities,
             shutdown,
             health_file: settings.worker.health_file.clone(),
             polling: Polling {
@@ -223,6 +239,7 @@ impl Worker {
         let Worker {
             core,
             handler,
+            activities,
             mut shutdown,
             health_file,
             polling,
@@ -246,7 +263,19 @@ impl Worker {
             build_id = %polling.build_id,
             "polling for workflow tasks"
         );
-        let result = poll_workflows(&core, &handler).await;
+        let result = match activities {
+            // Both loops end when core shuts down; the first error is the worker's.
+            Some(activities) => {
+                let (workflows, activities) = tokio::join!(
+                    poll_workflows(&core, &handler),
+                    activities.run(Arc::clone(&core)),
+                );
+                workflows.and(
+                    activities.map_err(|err| WorkerError::Poll(format!("activity tasks: {err}"))),
+                )
+            }
+            None => poll_workflows(&core, &handler).await,
+        };
         if let Some((task, path)) = health {
             task.abort();
             crate::health::clear(&path);
@@ -299,10 +328,22 @@ async fn poll_workflows(
 /// The core worker's configuration.
 fn core_config(settings: &Settings, build_id: &str) -> Result<WorkerConfig, WorkerError> {
     let temporal = &settings.temporal;
+    let http = settings.http_activities.enabled;
+    let task_types = WorkerTaskTypes {
+        enable_workflows: true,
+        // HTTP activities run on the worker's own task queue, remote or local.
+        enable_local_activities: http,
+        enable_remote_activities: http,
+        enable_nexus: false,
+    };
+    // Requests in flight at shutdown may finish within most of the shutdown timeout; then core
+    // cancels them, so that the worker still exits within it.
+    let grace = settings.worker.shutdown_timeout.mul_f64(0.75);
     WorkerConfig::builder()
         .namespace(temporal.namespace.clone())
         .task_queue(temporal.task_queue.clone())
-        .task_types(WorkerTaskTypes::workflow_only())
+        .task_types(task_types)
+        .graceful_shutdown_period(grace)
         .versioning_strategy(WorkerVersioningStrategy::None {
             build_id: build_id.to_owned(),
         })

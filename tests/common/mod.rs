@@ -6,6 +6,7 @@ pub mod activities;
 pub mod durable;
 pub mod durable_client;
 pub mod durable_worker;
+pub mod http_server;
 pub mod jobs;
 pub mod temporal;
 pub mod tls_proxy;

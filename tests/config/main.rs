@@ -5,6 +5,7 @@
 mod connection;
 mod environment;
 mod file;
+mod http_activities;
 mod profiles;
 mod worker;
 mod workflows;
