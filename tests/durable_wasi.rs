@@ -109,7 +109,11 @@ fn stdout_lines_become_guest_logs_and_other_descriptors_are_ebadf() {
     outcome.expect("completes");
     assert!(logs.contains("guest: hello from stdout "), "{logs}");
     assert!(logs.contains("guest: 8 "), "EBADF is 8:\n{logs}");
-    assert_eq!(logs.lines().count(), 2, "nothing left over to flush:\n{logs}");
+    assert_eq!(
+        logs.lines().count(),
+        2,
+        "nothing left over to flush:\n{logs}"
+    );
 }
 
 #[test]

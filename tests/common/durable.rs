@@ -240,6 +240,12 @@ pub fn start(bundle: &Bundle) -> Instance {
     start_with(bundle, START)
 }
 
+/// A durable instance of `bundle` started with `params`.
+pub fn start_with_params(bundle: &Bundle, params: Vec<abi::Payload>) -> Instance {
+    let info_json: Arc<[u8]> = abi::encode_info(&info(params)).into();
+    Instance::start(bundle, info_json, log_context(false), START)
+}
+
 /// A durable instance of `bundle` with no params and these first-activation inputs.
 pub fn start_with(bundle: &Bundle, inputs: StartInputs) -> Instance {
     let info_json: Arc<[u8]> = abi::encode_info(&info(vec![])).into();
