@@ -51,10 +51,12 @@ enum Command {
         #[arg(long, default_value_t = health::DEFAULT_MAX_AGE.as_secs())]
         max_age_secs: u64,
     },
-    /// Run one bundle once, without a server, and print its result or failure.
+    /// Run a bundle without a server and print its result or failure; a durable bundle runs on
+    /// virtual time, answered from `--mocks`.
     ///
-    /// Exit code: 0 completed, 3 workflow failed, 4 guest bug (a worker would fail the workflow
-    /// task), 1 the bundle or an input was refused.
+    /// Exit code: 0 completed (or continued as new), 3 workflow failed, 4 guest bug (a worker
+    /// would fail the workflow task), 5 blocked on something the mocks do not answer, 6
+    /// cancelled, 1 the bundle, an input or the mocks were refused.
     Exec {
         /// The bundle (.wasm, or .wat text).
         module: PathBuf,
@@ -70,6 +72,10 @@ enum Command {
         /// Memory cap in MiB.
         #[arg(long, default_value_t = DEFAULT_MEMORY_LIMIT_MIB)]
         memory_limit_mib: u32,
+        /// A durable bundle's mocks: answers to its activities, HTTP activities and children,
+        /// and the signals, updates and cancellation it receives (JSON; see the README).
+        #[arg(long, value_name = "FILE")]
+        mocks: Option<PathBuf>,
     },
 }
 
@@ -100,6 +106,7 @@ fn main() -> ExitCode {
             workflow_type,
             deadline_ms,
             memory_limit_mib,
+            mocks,
         } => {
             telemetry::init(None);
             exec_once(ExecRequest {
@@ -111,6 +118,7 @@ fn main() -> ExitCode {
                     memory_limit_bytes: u64::from(memory_limit_mib) << 20,
                     ..InstanceLimits::DEFAULT
                 },
+                mocks,
             })
         }
     };
@@ -186,7 +194,19 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
 }
 
 fn exec_once(request: ExecRequest) -> anyhow::Result<ExitCode> {
-    let report = exec::exec(&request)?;
-    println!("{:#}", report.to_json());
+    let (report, stats) = exec::exec(&request)?;
+    let mut printed = report.to_json();
+    if let (Some(stats), Some(object)) = (stats, printed.as_object_mut()) {
+        object.insert("virtual_ms".into(), stats.elapsed_ms.into());
+        object.insert("activations".into(), stats.activations.into());
+        if stats
+            .updates
+            .as_object()
+            .is_some_and(|updates| !updates.is_empty())
+        {
+            object.insert("updates".into(), stats.updates);
+        }
+    }
+    println!("{printed:#}");
     Ok(ExitCode::from(report.exit_code() as u8))
 }
