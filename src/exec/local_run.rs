@@ -44,7 +44,7 @@ pub const MAX_ACTIVATIONS: u32 = 100_000;
 /// How a local run ended.
 pub enum Ended {
     /// With one of its commands (complete, fail, continue as new, cancel).
-    Command(Command),
+    Command(Box<Command>),
     /// With a failed activation: a guest bug.
     GuestBug(String),
     /// Waiting on what nothing will answer.
@@ -210,7 +210,7 @@ pub fn run_locally(
             }
         }
         if let Some(end) = ended {
-            break Ended::Command(end);
+            break Ended::Command(Box::new(end));
         }
         if !jobs.is_empty() {
             continue;

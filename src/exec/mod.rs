@@ -213,22 +213,33 @@ fn now_ms() -> i64 {
 
 /// How a local run ended, as a Temporal client would see it.
 fn report(ended: Ended) -> ExecReport {
-    match ended {
-        Ended::Command(Command::CompleteWorkflowExecution(complete)) => {
+    let command = match ended {
+        Ended::Command(command) => *command,
+        Ended::GuestBug(message) => return ExecReport::GuestBug(message),
+        Ended::Stuck {
+            waiting_on,
+            unanswered,
+        } => {
+            return ExecReport::Blocked {
+                waiting_on,
+                unanswered,
+            };
+        }
+    };
+    match command {
+        Command::CompleteWorkflowExecution(complete) => {
             ExecReport::Completed(complete.result.map_or(Value::Null, payload_for_display))
         }
-        Ended::Command(Command::FailWorkflowExecution(fail)) => {
+        Command::FailWorkflowExecution(fail) => {
             ExecReport::Failed(fail.failure.as_ref().map_or(Value::Null, |failure| {
                 failure_for_display(&convert::failure_to_abi(failure))
             }))
         }
-        Ended::Command(Command::ContinueAsNewWorkflowExecution(next)) => {
-            ExecReport::ContinuedAsNew(json!({
-                "workflow_type": next.workflow_type,
-                "args": next.arguments.into_iter().map(payload_for_display).collect::<Vec<_>>(),
-            }))
-        }
-        Ended::Command(Command::CancelWorkflowExecution(cancel)) => ExecReport::Cancelled(
+        Command::ContinueAsNewWorkflowExecution(next) => ExecReport::ContinuedAsNew(json!({
+            "workflow_type": next.workflow_type,
+            "args": next.arguments.into_iter().map(payload_for_display).collect::<Vec<_>>(),
+        })),
+        Command::CancelWorkflowExecution(cancel) => ExecReport::Cancelled(
             cancel
                 .details
                 .map(|details| {
@@ -240,17 +251,7 @@ fn report(ended: Ended) -> ExecReport {
                 })
                 .unwrap_or(Value::Array(Vec::new())),
         ),
-        Ended::Command(other) => {
-            ExecReport::GuestBug(format!("unexpected end {}", command_name(&other)))
-        }
-        Ended::GuestBug(message) => ExecReport::GuestBug(message),
-        Ended::Stuck {
-            waiting_on,
-            unanswered,
-        } => ExecReport::Blocked {
-            waiting_on,
-            unanswered,
-        },
+        other => ExecReport::GuestBug(format!("unexpected end {}", command_name(&other))),
     }
 }
 
