@@ -28,11 +28,11 @@ use criterion::{BatchSize, Criterion};
 use temporal_wasm_worker::convert::WorkerContext;
 use temporal_wasm_worker::metrics::WorkerMetrics;
 use temporal_wasm_worker::sandbox::BundleSpec;
-use temporal_wasm_worker::sandbox::GuestBugPolicy;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
 use temporal_wasm_worker::sandbox::host::Linkers;
 use temporal_wasm_worker::sandbox::{Bundle, BundleRegistry};
+use temporal_wasm_worker::sandbox::{GuestBugPolicy, VersioningBehavior};
 use temporal_wasm_worker::temporal::activation::ActivationHandler;
 use temporal_wasm_worker::temporal::workflow_run::WorkflowRun;
 use temporalio_common::protos::coresdk::workflow_activation::{
@@ -217,8 +217,10 @@ fn workflow_settings(workflow_type: &str, module_path: PathBuf) -> BundleSpec {
     BundleSpec {
         workflow_type: workflow_type.to_owned(),
         module_path,
+        previous_modules: Vec::new(),
         limits: LIMITS,
         on_guest_bug: GuestBugPolicy::FailTask,
+        versioning: VersioningBehavior::Pinned,
     }
 }
 

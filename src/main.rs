@@ -174,21 +174,34 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| bundles.build_id());
     println!("  build id: {build_id}");
-    for bundle in bundles.bundles() {
+    for versions in bundles.all_versions() {
+        let bundle = versions.current();
         let limits = bundle.limits();
-        let cache = bundle
-            .cache_outcome()
-            .map(|outcome| format!(", module cache: {outcome:?}"))
-            .unwrap_or_default();
         println!(
-            "  {}: {} ({} bytes), deadline {:?}, memory limit {} MiB, guest bugs: {:?}{cache}",
+            "  {}: deadline {:?}, memory limit {} MiB, guest bugs: {:?}",
             bundle.workflow_type(),
-            bundle.module_path().display(),
-            bundle.module_bytes(),
             limits.deadline,
             limits.memory_limit_bytes >> 20,
             bundle.on_guest_bug(),
         );
+        for (index, bundle) in versions.all().enumerate() {
+            let cache = bundle
+                .cache_outcome()
+                .map(|outcome| format!(", module cache: {outcome:?}"))
+                .unwrap_or_default();
+            println!(
+                "    {} {}: {} ({} bytes, {}){cache}",
+                if index == 0 { "current " } else { "previous" },
+                bundle.version(),
+                bundle.module_path().display(),
+                bundle.module_bytes(),
+                if bundle.is_durable() {
+                    "durable, ABI v1"
+                } else {
+                    "one-shot, ABI v0"
+                },
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

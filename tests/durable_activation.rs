@@ -11,6 +11,8 @@ mod cache;
 mod commands;
 #[path = "durable_activation/lifecycle.rs"]
 mod lifecycle;
+#[path = "durable_activation/pinning.rs"]
+mod pinning;
 #[path = "durable_activation/resolutions.rs"]
 mod resolutions;
 

@@ -85,11 +85,14 @@ fn activity_instead_of_timer_bundle() -> String {
     ))
 }
 
-/// A worker on `queue` whose `Versioned` type runs `wat` (next to the scenario bundle).
+/// A worker on `queue` whose `Versioned` type runs `wat` (next to the scenario bundle) and
+/// moves running workflows to it (`auto_upgrade`: the classic model, where changes are
+/// guarded with `patched`; pinned versions are `bundle_versions.rs`' business).
 fn versioned_worker(queue: &str, wat: &str) -> WorkerProcess {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("versioned.wat"), wat).expect("write the bundle");
-    let extra = "[workflows.Versioned]\nmodule = \"versioned.wat\"\n";
+    let extra = "[workflows.Versioned]\nmodule = \"versioned.wat\"\n\
+                 versioning_behavior = \"auto_upgrade\"\n";
     let config = config(
         &TemporalServer::shared().address,
         queue,
@@ -136,13 +139,14 @@ fn patched_keeps_running_workflows_on_the_old_path_after_a_redeploy() {
         "started before the patch: {}",
         outcomes[0]
     );
-    assert_eq!(count_events(&outcomes[0], "EVENT_TYPE_MARKER_RECORDED"), 0);
+    // Each run's history has its pin marker; only the new one has the patch's marker too.
+    assert_eq!(count_events(&outcomes[0], "EVENT_TYPE_MARKER_RECORDED"), 1);
     assert_eq!(
         outcomes[1]["result"], "new",
         "started after the patch: {}",
         outcomes[1]
     );
-    assert_eq!(count_events(&outcomes[1], "EVENT_TYPE_MARKER_RECORDED"), 1);
+    assert_eq!(count_events(&outcomes[1], "EVENT_TYPE_MARKER_RECORDED"), 2);
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use super::settings::{LogFormat, Secret};
-use crate::sandbox::GuestBugPolicy;
+use crate::sandbox::{GuestBugPolicy, VersioningBehavior};
 
 /// The whole file, one field per section.
 #[derive(Deserialize)]
@@ -92,6 +92,7 @@ pub(super) struct RawWorkflowDefaults {
     pub max_pending_commands: Option<u32>,
     pub max_result_mib: Option<u32>,
     pub on_guest_bug: Option<GuestBugPolicy>,
+    pub versioning_behavior: Option<VersioningBehavior>,
 }
 
 /// `[workflows.<Type>]`: one registered workflow type.
@@ -99,10 +100,13 @@ pub(super) struct RawWorkflowDefaults {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawWorkflow {
     pub module: PathBuf,
+    #[serde(default)]
+    pub previous_modules: Vec<PathBuf>,
     pub deadline_ms: Option<u64>,
     pub memory_limit_mib: Option<u32>,
     pub max_handles: Option<u32>,
     pub max_pending_commands: Option<u32>,
     pub max_result_mib: Option<u32>,
     pub on_guest_bug: Option<GuestBugPolicy>,
+    pub versioning_behavior: Option<VersioningBehavior>,
 }

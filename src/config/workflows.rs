@@ -99,12 +99,31 @@ pub(super) fn validate_workflows(
                 "must name a .wasm file".into(),
             ));
         }
+        if let Some(index) = workflow
+            .previous_modules
+            .iter()
+            .position(|module| module.as_os_str().is_empty())
+        {
+            return Err(value_error(
+                &format!("workflows.{workflow_type}.previous_modules[{index}]"),
+                "must name a .wasm file".into(),
+            ));
+        }
         workflows.push(BundleSpec {
             module_path: config_dir.join(&workflow.module),
+            previous_modules: workflow
+                .previous_modules
+                .iter()
+                .map(|module| config_dir.join(module))
+                .collect(),
             limits,
             on_guest_bug: workflow
                 .on_guest_bug
                 .or(defaults.on_guest_bug)
+                .unwrap_or_default(),
+            versioning: workflow
+                .versioning_behavior
+                .or(defaults.versioning_behavior)
                 .unwrap_or_default(),
             workflow_type,
         });

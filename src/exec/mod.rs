@@ -25,11 +25,11 @@ use temporalio_common::protos::temporal::api::common::v1::Payload;
 use crate::abi;
 use crate::convert::{self, WorkerContext};
 use crate::sandbox::BundleSpec;
-use crate::sandbox::GuestBugPolicy;
 use crate::sandbox::InstanceLimits;
 use crate::sandbox::engine::{EngineCapacity, EngineError, WasmEngine};
 use crate::sandbox::host::Linkers;
 use crate::sandbox::{Bundle, BundleError};
+use crate::sandbox::{GuestBugPolicy, VersioningBehavior};
 use crate::temporal::workflow_run::WorkflowRun;
 use local_run::Ended;
 use mocks::{Mocks, MocksError};
@@ -161,8 +161,10 @@ pub fn exec(request: &ExecRequest) -> Result<(ExecReport, Option<LocalStats>), E
     let settings = BundleSpec {
         workflow_type: request.workflow_type.clone(),
         module_path: request.module_path.clone(),
+        previous_modules: Vec::new(),
         limits: request.limits,
         on_guest_bug: GuestBugPolicy::FailTask,
+        versioning: VersioningBehavior::Pinned,
     };
     let bundle = Arc::new(Bundle::load(&engine, &linkers, &settings, None)?);
 

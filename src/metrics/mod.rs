@@ -3,10 +3,11 @@
 //!
 //! | metric | kind | labels |
 //! |--------|------|--------|
-//! | `wasm_workflow_runs` | counter | `workflow_type`, `outcome` (`completed`, `failed`, `guest_bug`, `continued_as_new`, `cancelled`) |
+//! | `wasm_workflow_runs` | counter | `workflow_type`, `bundle` (its version, `sha256:…`), `outcome` (`completed`, `failed`, `guest_bug`, `continued_as_new`, `cancelled`) |
 //! | `wasm_workflow_run_duration` | histogram (ms) | `workflow_type` |
 //! | `wasm_guest_bugs` | counter | `workflow_type`, `kind` (see `GuestBug::kind`) |
 //! | `wasm_unknown_workflow_type_tasks` | counter | `workflow_type` |
+//! | `wasm_bundle_version_missing_tasks` | counter | `workflow_type`, `bundle` (the version the run is pinned to) |
 //! | `wasm_nondeterminism` | counter | `workflow_type` |
 //! | `wasm_http_requests` | counter | `host`, `status_class` (`2xx`…, `none`), `outcome` (`completed`, `cancelled`, a failure type) |
 //! | `wasm_http_request_duration` | histogram | `host` |
@@ -83,6 +84,7 @@ pub struct WorkerMetrics {
     run_duration: HistogramDuration,
     guest_bugs: Counter,
     unknown_types: Counter,
+    missing_versions: Counter,
     nondeterminism: Counter,
     bundle_load: HistogramDuration,
     in_flight: Gauge,
@@ -103,7 +105,7 @@ impl WorkerMetrics {
         WorkerMetrics {
             runs: meter.counter(params(
                 "wasm_workflow_runs",
-                "Bundle runs by workflow type and outcome",
+                "Bundle runs by workflow type, bundle version and outcome",
                 "",
             )),
             run_duration: meter.histogram_duration(params(
@@ -119,6 +121,11 @@ impl WorkerMetrics {
             unknown_types: meter.counter(params(
                 "wasm_unknown_workflow_type_tasks",
                 "Workflow tasks for types without a registered bundle",
+                "",
+            )),
+            missing_versions: meter.counter(params(
+                "wasm_bundle_version_missing_tasks",
+                "Workflow tasks of runs pinned to a bundle version this worker does not have",
                 "",
             )),
             nondeterminism: meter.counter(params(
@@ -156,12 +163,19 @@ impl WorkerMetrics {
         ))
     }
 
-    /// Records one finished run.
-    pub fn record_run(&self, workflow_type: &str, outcome: RunOutcome, duration: Duration) {
+    /// Records one finished run of bundle `version`.
+    pub fn record_run(
+        &self,
+        workflow_type: &str,
+        version: &str,
+        outcome: RunOutcome,
+        duration: Duration,
+    ) {
         self.runs.add(
             1,
             &self.attributes(&[
                 ("workflow_type", workflow_type),
+                ("bundle", version),
                 ("outcome", outcome.label()),
             ]),
         );
@@ -176,6 +190,15 @@ impl WorkerMetrics {
         self.guest_bugs.add(
             1,
             &self.attributes(&[("workflow_type", workflow_type), ("kind", kind)]),
+        );
+    }
+
+    /// Records a workflow task failed because its run is pinned to a bundle `version` this
+    /// worker does not have.
+    pub fn record_missing_version(&self, workflow_type: &str, version: &str) {
+        self.missing_versions.add(
+            1,
+            &self.attributes(&[("workflow_type", workflow_type), ("bundle", version)]),
         );
     }
 
@@ -209,7 +232,7 @@ impl WorkerMetrics {
 
     /// Records how long each bundle took to load.
     pub fn record_bundle_loads(&self, bundles: &BundleRegistry) {
-        for bundle in bundles.bundles() {
+        for bundle in bundles.all_versions().flat_map(|versions| versions.all()) {
             self.bundle_load.record(
                 bundle.load_duration(),
                 &self.attributes(&[("workflow_type", bundle.workflow_type())]),

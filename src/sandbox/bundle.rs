@@ -17,6 +17,7 @@ use crate::sandbox::InstanceLimits;
 use crate::sandbox::engine::WasmEngine;
 use crate::sandbox::host::{InstanceState, Linkers};
 use crate::sandbox::module_cache::{CacheOutcome, ModuleCache};
+use crate::sandbox::registry::VersioningBehavior;
 use crate::sandbox::validate::{check_exports, check_imports};
 
 /// What is wrong with one bundle.
@@ -131,10 +132,15 @@ pub struct BundleSpec {
     pub workflow_type: String,
     /// Bundle file, resolved against the config file's folder.
     pub module_path: PathBuf,
+    /// Earlier versions of the bundle, kept so that runs started on them finish on them
+    /// (resolved like `module_path`; see `crate::temporal::pinning`).
+    pub previous_modules: Vec<PathBuf>,
     /// Per-run caps.
     pub limits: InstanceLimits,
     /// What a guest bug does.
     pub on_guest_bug: GuestBugPolicy,
+    /// Which of the versions a run that started earlier runs.
+    pub versioning: VersioningBehavior,
 }
 
 /// A registered workflow type, compiled and linked, ready to instantiate.
@@ -233,6 +239,16 @@ impl Bundle {
     /// SHA-256 of the module file as loaded.
     pub fn module_digest(&self) -> &[u8; 32] {
         &self.module_digest
+    }
+
+    /// The bundle's version as runs record it and operators read it: `sha256:` and the first 16
+    /// hex digits of [`Bundle::module_digest`]. Two files with the same bytes are one version.
+    pub fn version(&self) -> String {
+        let hex: String = self.module_digest[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        format!("sha256:{hex}")
     }
 
     /// How long reading, compiling, validating and linking took at start-up.

@@ -29,4 +29,4 @@ pub use guest_bug::{GuestBug, GuestBugPolicy};
 pub use host::GuestOutcome;
 pub use instance::{Instance, StartInputs, Step};
 pub use limits::InstanceLimits;
-pub use registry::{BundleRegistry, RegistryError};
+pub use registry::{BundleRegistry, BundleVersions, RegistryError, VersioningBehavior};

@@ -18,7 +18,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::convert::{self, WorkerContext};
 use crate::metrics::WorkerMetrics;
-use crate::sandbox::BundleRegistry;
+use crate::sandbox::{BundleRegistry, VersioningBehavior};
+use crate::temporal::pinning;
 use crate::temporal::workflow_run::{Activated, WorkflowRun};
 
 pub use crate::temporal::ending::{GUEST_BUG_FAILURE_TYPE, terminal_command};
@@ -60,6 +61,8 @@ pub struct ActivationHandler {
     metrics: Arc<WorkerMetrics>,
     /// How to ask core to evict a run when the pool is full.
     evict: EvictionRequester,
+    /// Overrides every workflow type's `versioning_behavior` (replays run the current bundle).
+    versioning: Option<VersioningBehavior>,
 }
 
 impl ActivationHandler {
@@ -78,7 +81,15 @@ impl ActivationHandler {
             cache: Mutex::new(RunCache::default()),
             metrics,
             evict: Box::new(|_| {}),
+            versioning: None,
         }
+    }
+
+    /// Runs every workflow type as `behavior` says, whatever its configuration: a replay of
+    /// recorded histories checks the current bundles with [`VersioningBehavior::AutoUpgrade`].
+    pub fn with_versioning(mut self, behavior: VersioningBehavior) -> Self {
+        self.versioning = Some(behavior);
+        self
     }
 
     /// Lets at most `slots` durable instances live at once; when they are all taken, the least
@@ -169,7 +180,7 @@ impl ActivationHandler {
                 run_id, failure, None,
             )));
         };
-        let Some(bundle) = self.bundles.get(&init.workflow_type) else {
+        let Some(versions) = self.bundles.versions(&init.workflow_type) else {
             let registered: Vec<&str> = self.bundles.workflow_types().collect();
             let message = format!(
                 "workflow type `{}` is not registered on this worker; registered types: {}",
@@ -183,11 +194,31 @@ impl ActivationHandler {
                 run_id, failure, None,
             )));
         };
-        Ok(WorkflowRun::new(
-            run_id,
-            Arc::clone(bundle),
-            self.context.clone(),
-        ))
+        let behavior = self.versioning.unwrap_or(versions.behavior());
+        let pinned = match pinning::choose(versions, behavior, activation) {
+            Ok(pinned) => pinned,
+            Err(missing) => {
+                tracing::warn!(%run_id, workflow_id = %init.workflow_id, "{missing}");
+                self.metrics
+                    .record_missing_version(&missing.workflow_type, &missing.version);
+                let failure = convert::host_failure(
+                    missing.to_string(),
+                    pinning::BUNDLE_VERSION_NOT_REGISTERED_FAILURE_TYPE,
+                    false,
+                );
+                return Err(Box::new(WorkflowActivationCompletion::fail(
+                    run_id, failure, None,
+                )));
+            }
+        };
+        tracing::debug!(
+            %run_id,
+            workflow_id = %init.workflow_id,
+            bundle = %pinned.bundle.version(),
+            pin = pinned.source.label(),
+            "run starts its bundle"
+        );
+        Ok(WorkflowRun::pinned(run_id, pinned, self.context.clone()))
     }
 
     /// A pool slot for a new durable instance. When none is free, the least recently used run
@@ -255,8 +286,12 @@ impl ActivationHandler {
         if let Some(kind) = finished.bug_kind {
             self.metrics.record_guest_bug(run.workflow_type(), kind);
         }
-        self.metrics
-            .record_run(run.workflow_type(), finished.outcome, finished.duration);
+        self.metrics.record_run(
+            run.workflow_type(),
+            &run.bundle_version(),
+            finished.outcome,
+            finished.duration,
+        );
     }
 
     /// Drops an evicted run, reporting nondeterminism with what the guest did.

@@ -19,6 +19,7 @@ use crate::convert;
 use crate::sandbox::Instance;
 use crate::sandbox::host::LogContext;
 use crate::temporal::local_activities::LocalActivities;
+use crate::temporal::pinning;
 use crate::temporal::sequences::{CommandKind, Sequences};
 
 /// Failure type of queries and updates the workflow cannot answer.
@@ -161,6 +162,8 @@ pub fn apply(context: &mut JobContext<'_>, instance: &mut Instance, job: Job) ->
             convert::external_delivered(resolved.failure),
         ),
         Job::UpdateRandomSeed(seed) => instance.reseed(seed.randomness_seed),
+        // The host's own marker: which bundle the run is pinned to, chosen before it started.
+        Job::NotifyHasPatch(patch) if pinning::is_pin_marker(&patch.patch_id) => {}
         Job::NotifyHasPatch(patch) => instance.notify_patch(patch.patch_id),
         Job::SignalWorkflow(signal) => instance.signal(
             &signal.signal_name,

@@ -11,6 +11,7 @@ pub mod connection;
 pub mod ending;
 pub mod jobs;
 pub mod local_activities;
+pub mod pinning;
 pub mod queries;
 pub mod sequences;
 pub mod updates;

@@ -19,13 +19,13 @@ use std::time::Duration;
 use temporal_wasm_worker::abi;
 use temporal_wasm_worker::sandbox::BundleSpec;
 use temporal_wasm_worker::sandbox::GuestBug;
-use temporal_wasm_worker::sandbox::GuestBugPolicy;
 use temporal_wasm_worker::sandbox::GuestOutcome;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
 use temporal_wasm_worker::sandbox::host::{Linkers, LogContext};
 use temporal_wasm_worker::sandbox::instance;
 use temporal_wasm_worker::sandbox::{Bundle, BundleError};
+use temporal_wasm_worker::sandbox::{GuestBugPolicy, VersioningBehavior};
 
 /// Limits generous enough for every fixture.
 pub const TEST_LIMITS: InstanceLimits = InstanceLimits {
@@ -62,8 +62,10 @@ pub fn settings(workflow_type: &str, module_path: PathBuf, limits: InstanceLimit
     BundleSpec {
         workflow_type: workflow_type.to_owned(),
         module_path,
+        previous_modules: Vec::new(),
         limits,
         on_guest_bug: GuestBugPolicy::FailTask,
+        versioning: VersioningBehavior::Pinned,
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use temporal_wasm_worker::sandbox::{GuestBugPolicy, InstanceLimits};
+use temporal_wasm_worker::sandbox::{GuestBugPolicy, InstanceLimits, VersioningBehavior};
 
 use super::*;
 
@@ -202,4 +202,54 @@ fn durable_caps_can_be_set_from_the_environment() {
 fn durable_cap_from_the_environment_is_checked_like_the_file() {
     let err = load_with_env(MINIMAL, &[("TWW__WORKFLOWS__Greet__MAX_HANDLES", "0")]).unwrap_err();
     assert!(err.contains("`workflows.Greet.max_handles`"), "{err}");
+}
+
+#[test]
+fn previous_modules_resolve_against_the_config_folder_and_share_the_behavior() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        &dir,
+        r#"
+        [temporal]
+        task_queue = "q"
+        [workflow_defaults]
+        versioning_behavior = "auto_upgrade"
+        [workflows.A]
+        module = "a-v3.wasm"
+        previous_modules = ["a-v2.wasm", "/abs/a-v1.wasm"]
+        [workflows.B]
+        module = "b.wasm"
+        versioning_behavior = "pinned"
+        "#,
+    );
+    let settings = load(&path, &[]).unwrap();
+    let a = &settings.workflows[0];
+    assert_eq!(
+        a.previous_modules,
+        [
+            dir.path().join("a-v2.wasm"),
+            PathBuf::from("/abs/a-v1.wasm")
+        ]
+    );
+    assert_eq!(a.versioning, VersioningBehavior::AutoUpgrade);
+    let b = &settings.workflows[1];
+    assert!(b.previous_modules.is_empty());
+    assert_eq!(b.versioning, VersioningBehavior::Pinned);
+}
+
+#[test]
+fn bad_versioning_keys_are_errors_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        &dir,
+        &format!("{MINIMAL}\nversioning_behavior = \"latest\"\n"),
+    );
+    let err = load(&path, &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("latest") && err.contains("auto_upgrade"),
+        "{err}"
+    );
+    let path = write_config(&dir, &format!("{MINIMAL}\nprevious_modules = [\"\"]\n"));
+    let err = load(&path, &[]).unwrap_err().to_string();
+    assert!(err.contains("workflows.Greet.previous_modules[0]"), "{err}");
 }

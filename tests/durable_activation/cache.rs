@@ -10,6 +10,7 @@ use temporal_wasm_worker::sandbox::BundleRegistry;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
 use temporal_wasm_worker::sandbox::host::Linkers;
 use temporal_wasm_worker::temporal::activation::{ActivationHandler, EvictionRequester};
+use temporal_wasm_worker::temporal::pinning::PIN_MARKER_PREFIX;
 use temporalio_common::protos::coresdk::workflow_activation::{
     WorkflowActivation, remove_from_cache::EvictionReason,
 };
@@ -17,8 +18,8 @@ use temporalio_common::protos::coresdk::workflow_commands::StartTimer;
 use temporalio_common::protos::coresdk::workflow_completion::WorkflowActivationCompletion;
 
 use super::common::jobs::{
-    activation_for, commands, duration_ms, eviction, fire_timer, initialize, json_payload, query,
-    replaying, task_failure,
+    activation_for, commands, duration_ms, eviction, fire_timer, initialize, json_payload,
+    notify_has_patch, query, replaying, task_failure,
 };
 use super::common::{Fixtures, TEST_LIMITS, settings};
 use super::{Command, timer_then_done, worker};
@@ -59,6 +60,22 @@ fn sleeper_started() -> Vec<Command> {
     })]
 }
 
+/// A new run's commands after the pin marker its first completion starts with, and the
+/// marker's patch id.
+fn after_pin(completion: &WorkflowActivationCompletion) -> (String, Vec<Command>) {
+    let mut commands = commands(completion);
+    match commands.first() {
+        Some(Command::SetPatchMarker(marker))
+            if marker.patch_id.starts_with(PIN_MARKER_PREFIX) && marker.deprecated =>
+        {
+            let patch_id = marker.patch_id.clone();
+            commands.remove(0);
+            (patch_id, commands)
+        }
+        other => panic!("a new run's first command is its pin marker, not {other:?}"),
+    }
+}
+
 /// Core's eviction of `run_id` because its cache is full.
 fn evict(run_id: &str) -> WorkflowActivation {
     activation_for(run_id, vec![eviction(EvictionReason::CacheFull)])
@@ -70,7 +87,7 @@ async fn eviction_forgets_a_parked_run_so_a_later_job_without_initialize_fails_t
     let first = handler
         .handle(activation_for("run-1", vec![initialize(SLEEPER)]))
         .await;
-    assert_eq!(commands(&first), sleeper_started());
+    assert_eq!(after_pin(&first).1, sleeper_started());
     assert_eq!(handler.known_run_count(), 1);
 
     let evicted = handler.handle(evict("run-1")).await;
@@ -97,10 +114,12 @@ async fn initialize_after_an_eviction_replays_the_run_and_it_carries_on() {
         .await;
     handler.handle(evict("run-1")).await;
 
+    // Core announces the pin marker of the first task in the first activation of a replay.
+    let (pin, _) = after_pin(&live);
     let replayed = handler
         .handle(replaying(activation_for(
             "run-1",
-            vec![initialize(SLEEPER)],
+            vec![initialize(SLEEPER), notify_has_patch(&pin)],
         )))
         .await;
     assert_eq!(replayed, live);
@@ -151,7 +170,7 @@ async fn a_full_instance_pool_asks_core_to_evict_the_parked_run_and_waits_for_it
 
     let second = initialize_while_evicting(&handler, "run-2", "run-1").await;
     assert_eq!(*evicted.lock().unwrap(), ["run-1"]);
-    assert_eq!(commands(&second), sleeper_started());
+    assert_eq!(after_pin(&second).1, sleeper_started());
     assert_eq!(handler.known_run_count(), 1);
 }
 
@@ -175,5 +194,5 @@ async fn a_full_instance_pool_evicts_the_least_recently_used_run_not_the_oldest(
 
     let third = initialize_while_evicting(&handler, "run-3", "run-2").await;
     assert_eq!(*evicted.lock().unwrap(), ["run-2"]);
-    assert_eq!(commands(&third), sleeper_started());
+    assert_eq!(after_pin(&third).1, sleeper_started());
 }

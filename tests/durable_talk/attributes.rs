@@ -91,9 +91,11 @@ fn a_null_search_attribute_value_removes_the_attribute() {
         ]),
     );
     let outcome = finished(worker, client, &id);
+    // The guest's two upserts, after the one core makes for the run's pin marker
+    // (`TemporalChangeVersion`).
     assert_eq!(
         count_events(&outcome, "EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES"),
-        2,
+        3,
         "{outcome}"
     );
     let described = client.describe(&id);

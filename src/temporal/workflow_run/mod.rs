@@ -35,6 +35,7 @@ use crate::sandbox::published::QueryView;
 use crate::temporal::ending::GUEST_BUG_FAILURE_TYPE;
 use crate::temporal::jobs::{self, JobContext};
 use crate::temporal::local_activities::LocalActivities;
+use crate::temporal::pinning::PinnedBundle;
 use crate::temporal::queries;
 use crate::temporal::sequences::Sequences;
 use crate::temporal::updates::UpdateBook;
@@ -133,6 +134,19 @@ impl WorkflowRun {
             host_commands: Vec::new(),
             host_resolutions: Vec::new(),
         }
+    }
+
+    /// A run of the bundle [`crate::temporal::pinning::choose`] picked for it; its first completion starts with
+    /// the pin marker, when there is one.
+    pub fn pinned(run_id: String, pinned: PinnedBundle, worker: WorkerContext) -> WorkflowRun {
+        let mut run = WorkflowRun::new(run_id, pinned.bundle, worker);
+        run.host_commands.extend(pinned.marker);
+        run
+    }
+
+    /// The version of the bundle the run runs ([`Bundle::version`]).
+    pub fn bundle_version(&self) -> String {
+        self.bundle.version()
     }
 
     /// Gives the run the pool slot its durable instance will hold until the run ends.
