@@ -27,7 +27,8 @@
 //! [`config`] reads the TOML file and environment into typed settings once, at start-up;
 //! [`shutdown`] turns SIGINT/SIGTERM into a graceful stop; [`metrics`], [`health`] and
 //! [`telemetry`] tell operators how it is going; [`exec`] runs a bundle once without a server,
-//! through the same path, for workflow authors; [`http_activities`] executes HTTP activities
+//! through the same path, for workflow authors; [`replay`] replays recorded histories through
+//! the bundles, so a change is checked against real runs before it is deployed; [`http_activities`] executes HTTP activities
 //! (any allowed HTTP endpoint as a Temporal activity) on the worker's own activity poller.
 
 pub mod abi;
@@ -37,6 +38,7 @@ pub mod exec;
 pub mod health;
 pub mod http_activities;
 pub mod metrics;
+pub mod replay;
 pub mod sandbox;
 pub mod shutdown;
 pub mod telemetry;

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use temporal_wasm_worker::config::{self, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT_MIB, Settings};
 use temporal_wasm_worker::exec::{self, ExecRequest};
+use temporal_wasm_worker::replay::{self, ReplayHistory};
 use temporal_wasm_worker::sandbox::BundleRegistry;
 use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::EngineCapacity;
@@ -40,6 +41,24 @@ enum Command {
         /// The worker's TOML configuration file.
         #[arg(long)]
         config: PathBuf,
+    },
+    /// Replay recorded histories through the config's current bundles, without polling: exit 0
+    /// when every history replays, 3 when one does not (nondeterminism or a failed task), 1 when
+    /// the replay cannot run.
+    Replay {
+        /// The worker's TOML configuration file (its bundles; its server for --workflow-id).
+        #[arg(long)]
+        config: PathBuf,
+        /// A history as `temporal workflow show -o json` or the Web UI's download writes it;
+        /// repeat for several.
+        #[arg(long = "history", value_name = "FILE")]
+        histories: Vec<PathBuf>,
+        /// Fetch this workflow's history from the config's server instead.
+        #[arg(long, conflicts_with = "histories")]
+        workflow_id: Option<String>,
+        /// The run of --workflow-id (default: its latest).
+        #[arg(long, requires = "workflow_id")]
+        run_id: Option<String>,
     },
     /// Exit 0 if a running worker's health file (`worker.health_file`) is fresh, 1 otherwise;
     /// for container health checks.
@@ -92,6 +111,17 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run { config } => run(&config),
         Command::Check { config } => check(&config),
+        Command::Replay {
+            config,
+            histories,
+            workflow_id,
+            run_id,
+        } => replay(
+            &config,
+            &histories,
+            workflow_id.as_deref(),
+            run_id.as_deref(),
+        ),
         Command::Health { file, max_age_secs } => {
             health::check(&file, Duration::from_secs(max_age_secs))
                 .map(|age| {
@@ -132,9 +162,22 @@ fn main() -> ExitCode {
 }
 
 fn load(config_path: &std::path::Path) -> anyhow::Result<(Settings, BundleRegistry)> {
+    load_logging_at(config_path, None)
+}
+
+/// Loads the config and bundles, logging at `level` instead of the config's when given (a
+/// replay reports on stdout; its log would repeat each failure).
+fn load_logging_at(
+    config_path: &std::path::Path,
+    level: Option<&str>,
+) -> anyhow::Result<(Settings, BundleRegistry)> {
     let env: Vec<(String, String)> = std::env::vars().collect();
     let settings = config::load(config_path, &env)?;
-    telemetry::init(Some(&settings.logging));
+    let mut logging = settings.logging.clone();
+    if let Some(level) = level {
+        level.clone_into(&mut logging.level);
+    }
+    telemetry::init(Some(&logging));
     let bundles = BundleRegistry::create(
         EngineCapacity {
             instance_slots: InstancePool::for_settings(&settings.worker).engine_slots,
@@ -204,6 +247,46 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn replay(
+    config_path: &std::path::Path,
+    files: &[PathBuf],
+    workflow_id: Option<&str>,
+    run_id: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let (settings, bundles) = load_logging_at(config_path, Some("error"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let reports = runtime.block_on(async {
+        let histories = match workflow_id {
+            Some(workflow_id) => vec![ReplayHistory {
+                source: format!("workflow {workflow_id}"),
+                workflow_id: workflow_id.to_owned(),
+                history: replay::fetch::fetch_history(&settings, workflow_id, run_id).await?,
+            }],
+            None => replay::read_history_files(files)?,
+        };
+        anyhow::Ok(
+            replay::replay(Arc::new(bundles), &settings.temporal.namespace, histories).await?,
+        )
+    })?;
+    for report in &reports {
+        println!("{report}");
+    }
+    let failed = reports.iter().filter(|report| !report.is_ok()).count();
+    println!(
+        "{} of {} histories replayed",
+        reports.len() - failed,
+        reports.len()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
 }
 
 fn exec_once(request: ExecRequest) -> anyhow::Result<ExitCode> {

@@ -105,6 +105,17 @@ impl ActivationHandler {
         self.cache().runs.len()
     }
 
+    /// The calls the guest of `run_id` made in its last activation, as logs read them (empty
+    /// for a run this handler does not know), so that a replay can report what differed.
+    pub fn last_calls_of(&self, run_id: &str) -> Vec<String> {
+        self.cache()
+            .runs
+            .get(run_id)
+            .and_then(|cached| cached.run.as_ref())
+            .map(|run| run.last_calls().to_vec())
+            .unwrap_or_default()
+    }
+
     fn cache(&self) -> MutexGuard<'_, RunCache> {
         // The map holds plain data; a panic elsewhere cannot leave it inconsistent.
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)

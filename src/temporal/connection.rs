@@ -24,34 +24,20 @@ pub async fn connect_with_backoff(
     shutdown: &mut Shutdown,
 ) -> Result<Option<Connection>, WorkerError> {
     let temporal = &settings.temporal;
-    let url = Url::parse(&temporal.target_url).map_err(|err| WorkerError::BadAddress {
-        address: temporal.target_url.clone(),
-        reason: err.to_string(),
-    })?;
+    let url = parse_address(temporal)?;
     let mut backoff = INITIAL_CONNECT_BACKOFF;
     loop {
-        let options = ConnectionOptions::new(url.clone())
-            .identity(settings.worker.identity.clone())
-            .client_name(SDK_NAME.to_owned())
-            .client_version(SDK_VERSION.to_owned())
-            .maybe_api_key(temporal.api_key.as_ref().map(|key| key.expose().to_owned()))
-            .maybe_tls_options(temporal.tls.as_ref().map(tls_options))
-            .connect_timeout(CONNECT_TIMEOUT)
-            .build();
         let attempt = tokio::select! {
-            result = Connection::connect(options) => result,
+            result = Connection::connect(options(settings, &url)) => result,
             () = shutdown.requested() => return Ok(None),
         };
         match attempt {
             Ok(connection) => return Ok(Some(connection)),
             Err(err) => {
-                let err = err.to_string();
-                let hint = connection_hint(&err, temporal)
-                    .map(|hint| format!(" (hint: {hint})"))
-                    .unwrap_or_default();
+                let err = with_hint(err.to_string(), temporal);
                 tracing::warn!(
                     address = %temporal.target_url,
-                    "cannot reach the Temporal server: {err}{hint}; retrying in {backoff:?}"
+                    "cannot reach the Temporal server: {err}; retrying in {backoff:?}"
                 );
             }
         }
@@ -60,6 +46,48 @@ pub async fn connect_with_backoff(
             () = shutdown.requested() => return Ok(None),
         }
         backoff = (backoff * 2).min(MAX_CONNECT_BACKOFF);
+    }
+}
+
+/// Connects to the server once, for commands a person or CI runs and wants an answer from
+/// (`replay --workflow-id`); the error carries the same hints as the worker's log lines.
+pub async fn connect_once(settings: &Settings) -> Result<Connection, WorkerError> {
+    let temporal = &settings.temporal;
+    let url = parse_address(temporal)?;
+    Connection::connect(options(settings, &url))
+        .await
+        .map_err(|err| WorkerError::Refused {
+            address: temporal.target_url.clone(),
+            namespace: temporal.namespace.clone(),
+            reason: with_hint(err.to_string(), temporal),
+        })
+}
+
+fn parse_address(temporal: &TemporalSettings) -> Result<Url, WorkerError> {
+    Url::parse(&temporal.target_url).map_err(|err| WorkerError::BadAddress {
+        address: temporal.target_url.clone(),
+        reason: err.to_string(),
+    })
+}
+
+/// The connection options for the settings: identity, SDK name, API key, TLS.
+fn options(settings: &Settings, url: &Url) -> ConnectionOptions {
+    let temporal = &settings.temporal;
+    ConnectionOptions::new(url.clone())
+        .identity(settings.worker.identity.clone())
+        .client_name(SDK_NAME.to_owned())
+        .client_version(SDK_VERSION.to_owned())
+        .maybe_api_key(temporal.api_key.as_ref().map(|key| key.expose().to_owned()))
+        .maybe_tls_options(temporal.tls.as_ref().map(tls_options))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .build()
+}
+
+/// `error` with the hint for it, when there is one.
+fn with_hint(error: String, temporal: &TemporalSettings) -> String {
+    match connection_hint(&error, temporal) {
+        Some(hint) => format!("{error} (hint: {hint})"),
+        None => error,
     }
 }
 
