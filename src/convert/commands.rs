@@ -199,7 +199,9 @@ fn http_activity(
     let variant = if request.local {
         Variant::ScheduleLocalActivity(ScheduleLocalActivity {
             seq,
-            activity_id: seq.to_string(),
+            // Local activities are numbered apart from activities: without the prefix, the first
+            // of each would share an id, and with it the request's Idempotency-Key.
+            activity_id: format!("local-{seq}"),
             activity_type: abi::HTTP_ACTIVITY_TYPE.to_owned(),
             attempt: 1,
             arguments: vec![argument],

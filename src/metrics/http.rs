@@ -1,4 +1,4 @@
-//! HTTP activity metrics: requests by host and status class, latency, bytes — recorded from the
+//! HTTP activity metrics: requests by allow-list entry and status class, latency, bytes — recorded from the
 //! executor's per-attempt records into the worker's meter.
 
 use std::sync::Arc;
@@ -31,7 +31,7 @@ impl HttpActivityMetrics {
         HttpActivityMetrics {
             requests: meter.counter(params(
                 "wasm_http_requests",
-                "HTTP activity attempts by host, status class and outcome",
+                "HTTP activity attempts by allow-list entry, status class and outcome",
                 "",
             )),
             duration: meter.histogram_duration(params(
@@ -59,18 +59,20 @@ impl HttpMetrics for HttpActivityMetrics {
         let label = |key: &'static str, value: &str| {
             MetricKeyValue::new(key, MetricValue::String(value.to_owned()))
         };
-        let host = attempt.host.as_deref().unwrap_or("none");
+        // The allow-list entry, not the host: a wildcard entry lets through any number of hosts,
+        // and refused requests name whatever a workflow asked for, but the entries are few.
+        let entry = attempt.allowed_by.as_deref().unwrap_or("none");
         let attributes = self.meter.new_attributes(NewAttributes::new(vec![
-            label("host", host),
+            label("allowed_by", entry),
             label("status_class", attempt.status_class()),
             label("outcome", attempt.outcome),
         ]));
         self.requests.add(1, &attributes);
-        let by_host = self
+        let by_entry = self
             .meter
-            .new_attributes(NewAttributes::new(vec![label("host", host)]));
-        self.duration.record(attempt.duration, &by_host);
-        self.request_bytes.add(attempt.request_bytes, &by_host);
-        self.response_bytes.add(attempt.response_bytes, &by_host);
+            .new_attributes(NewAttributes::new(vec![label("allowed_by", entry)]));
+        self.duration.record(attempt.duration, &by_entry);
+        self.request_bytes.add(attempt.request_bytes, &by_entry);
+        self.response_bytes.add(attempt.response_bytes, &by_entry);
     }
 }

@@ -9,9 +9,9 @@
 //! | `wasm_unknown_workflow_type_tasks` | counter | `workflow_type` |
 //! | `wasm_bundle_version_missing_tasks` | counter | `workflow_type`, `bundle` (the version the run is pinned to) |
 //! | `wasm_nondeterminism` | counter | `workflow_type` |
-//! | `wasm_http_requests` | counter | `host`, `status_class` (`2xx`…, `none`), `outcome` (`completed`, `cancelled`, a failure type) |
-//! | `wasm_http_request_duration` | histogram | `host` |
-//! | `wasm_http_request_bytes`, `wasm_http_response_bytes` | counter | `host` |
+//! | `wasm_http_requests` | counter | `allowed_by` (the allow-list entry, `none` when refused), `status_class` (`2xx`…, `none`), `outcome` (`completed`, `cancelled`, a failure type) |
+//! | `wasm_http_request_duration` | histogram | `allowed_by` |
+//! | `wasm_http_request_bytes`, `wasm_http_response_bytes` | counter | `allowed_by` |
 //! | `wasm_guest_<name>` | what the guest says | `workflow_type` and the guest's labels (see [`guest`]) |
 //! | `wasm_bundle_load_duration` | histogram (ms) | `workflow_type`, recorded once at start-up |
 //! | `wasm_instances_in_flight` | gauge | none |

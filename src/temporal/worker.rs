@@ -29,6 +29,9 @@ use crate::temporal::activation::{ActivationHandler, EvictionRequester};
 use crate::temporal::activities::ActivityRunner;
 use crate::temporal::connection;
 
+/// How often heartbeats of activities without a heartbeat timeout reach the server.
+const HEARTBEAT_THROTTLE: Duration = Duration::from_secs(1);
+
 /// The SDK name this worker reports to Temporal (client headers and workflow task completions),
 /// so the UI shows what ran a workflow instead of "Rust".
 pub const SDK_NAME: &str = "temporal-wasm-worker";
@@ -350,6 +353,9 @@ fn core_config(settings: &Settings, build_id: &str) -> Result<WorkerConfig, Work
         .client_identity_override(settings.worker.identity.clone())
         .max_cached_workflows(settings.worker.max_cached_workflows)
         .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
+        // HTTP activities heartbeat every second so that a cancellation reaches them; core's
+        // default would send heartbeats of activities without a heartbeat timeout every 30 s.
+        .default_heartbeat_throttle_interval(HEARTBEAT_THROTTLE)
         .build()
         .map_err(WorkerError::Config)
 }

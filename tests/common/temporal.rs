@@ -310,7 +310,8 @@ impl WorkerProcess {
         WorkerProcess::start_with_config_file(&config_path, dir, env)
     }
 
-    /// Starts the worker on an existing config file, logging into `dir`.
+    /// Starts the worker on an existing config file, logging into `dir`. It logs at
+    /// `RUST_LOG=info,guest=trace` unless `env` sets its own `RUST_LOG`.
     pub fn start_with_config_file(
         config_path: &Path,
         dir: tempfile::TempDir,
@@ -319,7 +320,9 @@ impl WorkerProcess {
         let log = dir.path().join("worker.log");
         let pid_file = dir.path().join("worker.pid");
         let mut env = env.to_vec();
-        env.push(("RUST_LOG".into(), "info,guest=trace".into()));
+        if !env.iter().any(|(name, _)| name == "RUST_LOG") {
+            env.push(("RUST_LOG".into(), "info,guest=trace".into()));
+        }
         env.push(("NO_COLOR".into(), "1".into()));
         let watchdog = spawn_watched(
             Path::new(env!("CARGO_BIN_EXE_temporal-wasm-worker")),

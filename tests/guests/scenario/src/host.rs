@@ -21,6 +21,7 @@ mod env {
         // v1: commands
         pub fn start_timer(ptr: *const u8, len: u32) -> u32;
         pub fn start_activity(ptr: *const u8, len: u32) -> u32;
+        pub fn start_http_activity(ptr: *const u8, len: u32) -> u32;
         pub fn cancel(handle: u32);
         pub fn start_child_workflow(ptr: *const u8, len: u32) -> u32;
         pub fn signal_external_workflow(ptr: *const u8, len: u32) -> u32;
@@ -85,6 +86,10 @@ impl Host for WasmHost {
 
     fn start_activity(&mut self, options: &Value) -> u32 {
         with_str(&options.to_string(), env::start_activity)
+    }
+
+    fn start_http_activity(&mut self, request: &Value) -> u32 {
+        with_str(&request.to_string(), env::start_http_activity)
     }
 
     fn cancel(&mut self, handle: u32) {

@@ -1,10 +1,10 @@
 //! `scenario`: a durable test workflow that runs a JSON script of ABI v1 calls.
 //!
-//! The worker's tests need a guest for every durable behaviour (timers, activities, cancellation,
-//! signals, updates, queries, child and external workflows, search attributes, memo, metrics,
-//! continue-as-new, versioning, replay). Instead of one bundle per behaviour, this one bundle
-//! takes the behaviour as its input, so a test states in a few lines of JSON what the
-//! workflow does. It is written against the raw imports, without the guest SDK, so the calls the
+//! The worker's tests need a guest for every durable behaviour (timers, activities, HTTP
+//! activities, cancellation, signals, updates, queries, child and external workflows, search
+//! attributes, memo, metrics, continue-as-new, versioning, replay). Instead of one bundle per
+//! behaviour, this one bundle takes the behaviour as its input, so a test states in a few lines
+//! of JSON what the workflow does. It is written against the raw imports, without the guest SDK, so the calls the
 //! worker sees are exactly the ones the test scripted, as any language's guest would make them.
 //!
 //! # Input and result
@@ -19,6 +19,8 @@
 //! | `{"activity": OPTIONS}` | `start_activity` (OPTIONS verbatim), `wait`, `take_result` | `{"completed": value}` (the single payload decoded, `null` if none), else `{"failed": …}` / `{"cancelled": …}` as the host gave it |
 //! | … `"args_from_results": true` | OPTIONS.args := one payload of the results so far | as above |
 //! | … `"cancel_after_ms": M` | also a timer M; `wait [activity, timer]`; `cancel(activity)` if it is still not ready | `{"cancel_requested": bool, "result": …}` |
+//! | `{"http": HTTP_REQUEST}` | `start_http_activity` (HTTP_REQUEST verbatim), `wait`, `take_result` | `{"completed": http_response}` (the single payload decoded: `status`, `headers`, `body` base64 as the host gave it, plus `body_text` when the body is UTF-8), else `{"failed": …}` / `{"cancelled": …}` as the host gave it |
+//! | … `"cancel_after_ms": M` | as for `activity`, cancelling the HTTP activity | as for `activity` |
 //! | `{"cancel_timer": {"duration_ms": N, "after_ms": M}}` | timer N, timer M, `wait [M]`, `cancel(N)`, `wait [N]`, take | N's result JSON |
 //! | `{"now": true}` | `now` | the i64 |
 //! | `{"random": n}` | `random` | lowercase hex of the n bytes |

@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::base64;
 use crate::payload::Payload;
 use crate::step::{OnCancel, Step};
 
@@ -16,6 +17,8 @@ pub trait Host {
     fn start_timer(&mut self, options: &Value) -> u32;
     /// `start_activity` with `activity_options`.
     fn start_activity(&mut self, options: &Value) -> u32;
+    /// `start_http_activity` with `http_request`.
+    fn start_http_activity(&mut self, request: &Value) -> u32;
     /// `cancel`.
     fn cancel(&mut self, handle: u32);
     /// `wait`: the first of `handles`, in order, that is ready.
@@ -194,6 +197,13 @@ impl Script {
                 }
                 let activity = host.start_activity(&Value::Object(options));
                 outcome_cancelled_after(host, activity, *cancel_after_ms)
+            }
+            Step::Http {
+                request,
+                cancel_after_ms,
+            } => {
+                let http = host.start_http_activity(&Value::Object(request.clone()));
+                outcome_cancelled_after(host, http, *cancel_after_ms).map(with_body_text)
             }
             Step::CancelTimer {
                 duration_ms,
@@ -414,6 +424,28 @@ fn decoded_outcome(result: Value) -> Result<Value, Ending> {
     Ok(json!({"completed": value}))
 }
 
+/// An HTTP step's outcome with the completed `http_response`'s body also as `body_text`, when
+/// it is UTF-8, so tests read what the server sent without decoding base64; `body` stays as the
+/// host gave it. Applies inside the `result` of a `cancel_after_ms` step too.
+fn with_body_text(mut outcome: Value) -> Value {
+    if let Some(result) = outcome.get_mut("result") {
+        *result = with_body_text(result.take());
+        return outcome;
+    }
+    let Some(response) = outcome.get_mut("completed").and_then(Value::as_object_mut) else {
+        return outcome;
+    };
+    let text = response
+        .get("body")
+        .and_then(Value::as_str)
+        .and_then(|body| base64::decode(body).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let Some(text) = text {
+        response.insert("body_text".into(), text.into());
+    }
+    outcome
+}
+
 /// A non-retryable failure of `kind`: the script or the host is wrong, retrying cannot help.
 fn failure(kind: &str, message: String) -> Ending {
     Ending::Fail(json!({"message": message, "type": kind, "non_retryable": true}))
@@ -461,6 +493,9 @@ mod tests {
         }
         fn start_activity(&mut self, options: &Value) -> u32 {
             self.handle(format!("start_activity({options})"))
+        }
+        fn start_http_activity(&mut self, request: &Value) -> u32 {
+            self.handle(format!("start_http_activity({request})"))
         }
         fn cancel(&mut self, handle: u32) {
             self.calls.push(format!("cancel({handle})"));
@@ -666,6 +701,73 @@ mod tests {
             json!({"cancel_requested": false, "result": {"completed": "done"}})
         );
         assert!(!host.calls.iter().any(|call| call.starts_with("cancel")));
+    }
+
+    #[test]
+    fn http_request_is_passed_verbatim_and_the_response_body_also_read_as_text() {
+        let mut host = FakeHost::default();
+        let response = json!({"status": 200, "headers": {"content-type": "application/json"},
+                              "body": base64::encode(br#"{"ok":true}"#)});
+        host.ready.insert(1, completed_with(&response));
+        let binary = json!({"status": 200, "headers": {}, "body": base64::encode(&[0xff, 0])});
+        host.ready.insert(2, completed_with(&binary));
+        let failed = json!({"failed": {"message": "answered 404", "type": "HttpStatus"}});
+        host.ready.insert(3, failed.to_string());
+        let request = json!({"method": "POST", "url": "http://127.0.0.1:1/x",
+                             "headers": {"Content-Type": "application/json"},
+                             "body": base64::encode(b"{}"), "local": true});
+        let script = json!({"steps": [
+            {"http": request}, {"http": {"method": "GET", "url": "http://a/"}},
+            {"http": {"method": "GET", "url": "http://a/404"}},
+        ]});
+        let results = completed(run(&mut host, &info(script)));
+        let mut with_text = response.clone();
+        with_text["body_text"] = json!(r#"{"ok":true}"#);
+        assert_eq!(
+            results["results"],
+            json!([{"completed": with_text}, {"completed": binary}, failed])
+        );
+        assert_eq!(host.calls[0], format!("start_http_activity({request})"));
+        assert_eq!(host.calls[1], "wait([1])");
+    }
+
+    #[test]
+    fn http_request_still_running_after_cancel_after_ms_is_cancelled() {
+        let mut host = FakeHost::default();
+        host.ready.insert(2, r#"{"completed": []}"#.into());
+        host.on_cancel
+            .insert(1, r#"{"cancelled": {"message": "gone"}}"#.into());
+        let script = json!({"steps": [
+            {"http": {"method": "GET", "url": "http://a/slow"}, "cancel_after_ms": 500},
+        ]});
+        let results = completed(run(&mut host, &info(script)));
+        assert_eq!(
+            results["results"][0],
+            json!({"cancel_requested": true, "result": {"cancelled": {"message": "gone"}}})
+        );
+        assert_eq!(
+            host.calls[1..],
+            [
+                r#"start_timer({"duration_ms":500})"#,
+                "wait([1, 2])",
+                "cancel(1)",
+                "wait([1])"
+            ]
+        );
+
+        let mut host = FakeHost::default();
+        let response = json!({"status": 204, "headers": {}, "body": ""});
+        host.ready.insert(1, completed_with(&response));
+        let script = json!({"steps": [
+            {"http": {"method": "GET", "url": "http://a/fast"}, "cancel_after_ms": 500},
+        ]});
+        let results = completed(run(&mut host, &info(script)));
+        let mut with_text = response.clone();
+        with_text["body_text"] = json!("");
+        assert_eq!(
+            results["results"][0],
+            json!({"cancel_requested": false, "result": {"completed": with_text}})
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 const KINDS: &[&str] = &[
     "sleep_ms",
     "activity",
+    "http",
     "cancel_timer",
     "now",
     "random",
@@ -59,6 +60,13 @@ pub enum Step {
         /// workflow computed and a replay that computes otherwise is caught.
         args_from_results: bool,
         /// Cancel the activity if it has not finished this long after it started.
+        cancel_after_ms: Option<u64>,
+    },
+    /// Start an HTTP activity and wait for its result.
+    Http {
+        /// `http_request`, passed to the host as given.
+        request: Map<String, Value>,
+        /// Cancel the HTTP activity if it has not finished this long after it started.
         cancel_after_ms: Option<u64>,
     },
     /// Start a timer, cancel it after a shorter one fires, and take what the cancel gave.
@@ -154,6 +162,7 @@ impl Step {
         }
         let allowed: &[&str] = match kind {
             "activity" => &["activity", "args_from_results", "cancel_after_ms"],
+            "http" => &["http", "cancel_after_ms"],
             "child" => &["child", "cancel_after_ms"],
             "patched" => &["patched", "deprecated"],
             _ => &[],
@@ -197,6 +206,15 @@ impl Step {
                     .ok_or_else(|| bad("an activity_options object"))?,
                 args_from_results: modifier(step, "args_from_results", Value::as_bool, "a bool")?
                     .unwrap_or(false),
+                cancel_after_ms: modifier(
+                    step,
+                    "cancel_after_ms",
+                    Value::as_u64,
+                    "a whole number",
+                )?,
+            },
+            "http" => Step::Http {
+                request: object("an http_request object")?,
                 cancel_after_ms: modifier(
                     step,
                     "cancel_after_ms",
@@ -494,6 +512,30 @@ mod tests {
     }
 
     #[test]
+    fn parses_http_requests_and_their_cancel_after_ms() {
+        let request = json!({"method": "GET", "url": "http://127.0.0.1:1/x", "local": true});
+        assert_eq!(
+            parse(json!({"http": request.clone()})),
+            Ok(Step::Http {
+                request: request.as_object().unwrap().clone(),
+                cancel_after_ms: None,
+            })
+        );
+        assert_eq!(
+            parse(json!({"http": request.clone(), "cancel_after_ms": 250})),
+            Ok(Step::Http {
+                request: request.as_object().unwrap().clone(),
+                cancel_after_ms: Some(250),
+            })
+        );
+        assert!(
+            parse(json!({"http": request, "args_from_results": true}))
+                .unwrap_err()
+                .starts_with(r#"unknown key "args_from_results""#)
+        );
+    }
+
+    #[test]
     fn passes_values_the_worker_validates() {
         assert_eq!(
             parse(json!({"sleep_ms": 0})),
@@ -543,6 +585,8 @@ mod tests {
             json!({"sleep_ms": -1}),
             json!({"activity": "echo"}),
             json!({"activity": {}, "args_from_results": 1}),
+            json!({"http": "GET http://a/"}),
+            json!({"http": {}, "cancel_after_ms": -1}),
             json!({"cancel_timer": {"duration_ms": 5}}),
             json!({"random": 1u64 << 33}),
             json!({"patched": 1}),
