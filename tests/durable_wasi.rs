@@ -17,7 +17,11 @@ fn wasi_module(body: &str) -> String {
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
-  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))"#,
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $fd_prestat_dir_name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $fd_fdstat_set_flags (param i32 i32) (result i32)))"#,
         body,
     )
 }
@@ -142,6 +146,69 @@ fn proc_exit_is_a_guest_bug_with_its_code() {
         message.contains("proc_exit: the guest exited with code 3"),
         "{message}"
     );
+}
+
+#[test]
+fn proc_exit_quotes_the_last_lines_the_guest_wrote_to_stderr() {
+    // fd_write(2, [iovec at 1000 → 1100, 40 bytes]) with a panic and a partial last line.
+    let text = "panic: out of stock\ngoroutine 1 [running]";
+    let (_dir, bundle) = load(&wasi_module(&format!(
+        r#"{}
+  (func (export "run")
+    (i32.store (i32.const 1000) (i32.const 1100))
+    (i32.store (i32.const 1004) (i32.const {}))
+    (drop (call $fd_write (i32.const 2) (i32.const 1000) (i32.const 1) (i32.const 1008)))
+    (call $proc_exit (i32.const 2)) unreachable)"#,
+        durable::data(1100, text),
+        text.len()
+    )));
+    let mut instance = start(&bundle);
+    let message = bug(instance.resume()).to_string();
+    assert!(
+        message.contains(
+            "exited with code 2; a workflow ends with complete, complete_with_failure, \
+             continue_as_new or complete_as_cancelled; the last lines it wrote to stderr:\n  \
+             panic: out of stock\n  goroutine 1 [running]"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn go_start_up_probes_find_no_descriptors() {
+    // EBADF (8) from fd_prestat_get ends Go's preopen loop; fd 0-2 flags are not supported (58);
+    // stdin reads nothing.
+    let (_dir, bundle) = load(&wasi_module(
+        r#"(func (export "run")
+    (if (i32.ne (call $fd_prestat_get (i32.const 3) (i32.const 100)) (i32.const 8)) (then unreachable))
+    (if (i32.ne (call $fd_prestat_dir_name (i32.const 3) (i32.const 100) (i32.const 8)) (i32.const 8)) (then unreachable))
+    (if (i32.ne (call $fd_fdstat_set_flags (i32.const 1) (i32.const 4)) (i32.const 58)) (then unreachable))
+    (if (i32.ne (call $fd_fdstat_set_flags (i32.const 5) (i32.const 4)) (i32.const 8)) (then unreachable))
+    (if (i32.ne (call $fd_read (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200)) (i32.const 8)) (then unreachable))
+    (call $complete (i32.const 0) (i32.const 0)))"#,
+    ));
+    let mut instance = start(&bundle);
+    durable::ended(instance.resume())
+        .1
+        .expect("every probe answered as Go expects");
+}
+
+#[test]
+fn a_clock_wait_of_a_millisecond_returns_at_once_without_a_timer() {
+    let (_dir, bundle) = load(&wasi_module(
+        r#"(func (export "run")
+    (i64.store (i32.const 1000) (i64.const 7))
+    (i32.store8 (i32.const 1008) (i32.const 0))
+    (i64.store (i32.const 1024) (i64.const 1000000))
+    (i32.store16 (i32.const 1040) (i32.const 0))
+    (drop (call $poll_oneoff (i32.const 1000) (i32.const 2000) (i32.const 1) (i32.const 2100)))
+    (if (i32.ne (i32.load (i32.const 2100)) (i32.const 1)) (then unreachable))
+    (call $complete (i32.const 0) (i32.const 0)))"#,
+    ));
+    let mut instance = start(&bundle);
+    let (calls, outcome) = durable::ended(instance.resume());
+    assert!(calls.is_empty(), "{calls:?}");
+    outcome.expect("the wait returned its event at once");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The state a guest's host calls share: owned by the instance's `Store`, reached through
 //! `Caller` in every host function.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use wasmtime::{ModuleExport, ResourceLimiter};
@@ -9,6 +10,9 @@ use crate::abi::{GuestOutcome, LogLevel};
 use crate::sandbox::GuestBug;
 use crate::sandbox::host::durable::{self, SharedDurableState};
 use crate::sandbox::host::{MAX_LOG_LINES_PER_RUN, MAX_LOG_MESSAGE_BYTES};
+
+/// Lines of stderr a `proc_exit` guest bug quotes.
+const STDERR_TAIL_LINES: usize = 12;
 
 /// How a run ended from inside a host call.
 #[derive(Debug)]
@@ -65,6 +69,9 @@ pub struct InstanceState {
     pub(super) deadline_ticks: u64,
     /// Partial lines written to WASI stdout (index 0) and stderr (index 1).
     stdio: [Vec<u8>; 2],
+    /// The last lines written to WASI stderr, replaying or not, for `proc_exit`'s guest bug
+    /// (where runtimes print the panic that made them exit).
+    stderr_tail: VecDeque<String>,
 }
 
 impl InstanceState {
@@ -86,6 +93,7 @@ impl InstanceState {
             durable: None,
             deadline_ticks: 0,
             stdio: [Vec::new(), Vec::new()],
+            stderr_tail: VecDeque::new(),
         }
     }
 
@@ -135,12 +143,33 @@ impl InstanceState {
         self.stdio[index].extend_from_slice(bytes);
         while let Some(end) = self.stdio[index].iter().position(|&byte| byte == b'\n') {
             let line: Vec<u8> = self.stdio[index].drain(..=end).collect();
-            self.emit_log(level, &line[..line.len() - 1]);
+            self.stdio_line(fd, level, &line[..line.len() - 1]);
         }
         if self.stdio[index].len() > max_line {
             let line = std::mem::take(&mut self.stdio[index]);
-            self.emit_log(level, &line);
+            self.stdio_line(fd, level, &line);
         }
+    }
+
+    fn stdio_line(&mut self, fd: u32, level: LogLevel, line: &[u8]) {
+        if fd == 2 {
+            if self.stderr_tail.len() == STDERR_TAIL_LINES {
+                self.stderr_tail.pop_front();
+            }
+            let cut = line.len().min(MAX_LOG_MESSAGE_BYTES);
+            self.stderr_tail
+                .push_back(String::from_utf8_lossy(&line[..cut]).into_owned());
+        }
+        self.emit_log(level, line);
+    }
+
+    /// The last lines the guest wrote to stderr (its partial last line included), oldest first.
+    pub(super) fn take_stderr_tail(&mut self) -> Vec<String> {
+        let rest = std::mem::take(&mut self.stdio[1]);
+        if !rest.is_empty() {
+            self.stdio_line(2, LogLevel::Error, &rest);
+        }
+        self.stderr_tail.drain(..).collect()
     }
 
     /// Logs what is left of stdout and stderr without a final newline.
@@ -148,7 +177,7 @@ impl InstanceState {
         for (index, level) in [(0, LogLevel::Info), (1, LogLevel::Error)] {
             let rest = std::mem::take(&mut self.stdio[index]);
             if !rest.is_empty() {
-                self.emit_log(level, &rest);
+                self.stdio_line(if index == 1 { 2 } else { 1 }, level, &rest);
             }
         }
     }

@@ -7,7 +7,9 @@
 //! and environment are empty. Files and sockets do not exist: every other descriptor is
 //! `EBADF`. `proc_exit` ends the run as a guest bug with its exit code. `poll_oneoff` with a clock
 //! subscription is a **durable timer**: the guest parks exactly as in `wait` until Temporal
-//! fires it, so a Go `time.Sleep` in a workflow sleeps durably. Any other WASI import is refused
+//! fires it, so a Go `time.Sleep` in a workflow sleeps durably (waits of 1 ms or less return at
+//! once). Go's start-up probes (`fd_prestat_get`, `fd_fdstat_set_flags`) and `fd_read` find
+//! no descriptors. Any other WASI import is refused
 //! when the bundle is loaded, by name.
 
 use wasmtime::{AsContextMut, Caller, Linker};
@@ -30,6 +32,11 @@ mod errno {
     pub const NOTSUP: i32 = 58;
     pub const SPIPE: i32 = 70;
 }
+
+/// Clock waits up to this long return at once instead of becoming durable timers: runtimes
+/// sleep a millisecond at a time while they yield or crash (Go's does, several times, as it
+/// exits on a fatal error), and a Temporal timer per such sleep would only slow them down.
+const INSTANT_SLEEP_MS: u64 = 1;
 
 /// Longest line of stdout or stderr kept before it is logged anyway.
 const MAX_LINE_BYTES: usize = 16 * 1024;
@@ -156,6 +163,30 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
         },
     )?;
 
+    // Go's syscall package: stdin reads nothing (EBADF), no fd flags change, no preopens.
+    linker.func_wrap(
+        WASI_MODULE,
+        "fd_read",
+        |_: Caller<'_, InstanceState>, _fd: u32, _iovs: u32, _count: u32, _read: u32| errno::BADF,
+    )?;
+    linker.func_wrap(
+        WASI_MODULE,
+        "fd_fdstat_set_flags",
+        |_: Caller<'_, InstanceState>, fd: u32, _flags: u32| {
+            if fd <= 2 { errno::NOTSUP } else { errno::BADF }
+        },
+    )?;
+    linker.func_wrap(
+        WASI_MODULE,
+        "fd_prestat_get",
+        |_: Caller<'_, InstanceState>, _fd: u32, _at: u32| errno::BADF,
+    )?;
+    linker.func_wrap(
+        WASI_MODULE,
+        "fd_prestat_dir_name",
+        |_: Caller<'_, InstanceState>, _fd: u32, _at: u32, _len: u32| errno::BADF,
+    )?;
+
     linker.func_wrap(
         WASI_MODULE,
         "sched_yield",
@@ -166,11 +197,20 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
         WASI_MODULE,
         "proc_exit",
         |mut caller: Caller<'_, InstanceState>, code: u32| -> wasmtime::Result<()> {
+            let stderr = caller.data_mut().take_stderr_tail();
+            let quoted = if stderr.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the last lines it wrote to stderr:\n  {}",
+                    stderr.join("\n  ")
+                )
+            };
             let bug = GuestBug::BadRequest {
                 call: "proc_exit",
                 problem: format!(
                     "the guest exited with code {code}; a workflow ends with complete, \
-                     complete_with_failure, continue_as_new or complete_as_cancelled"
+                     complete_with_failure, continue_as_new or complete_as_cancelled{quoted}"
                 ),
             };
             Err(caller.data_mut().end(RunEnd::Bug(bug)))
@@ -186,7 +226,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 let poll = durable_call(&mut caller, |memory, durable| {
                     let poll = read_subscriptions(memory, subscriptions, count)?;
                     let timer = match poll.sleep_ms(durable.now_ms()) {
-                        Some(ms) if ms > 0 => {
+                        Some(ms) if ms > INSTANT_SLEEP_MS => {
                             let handle = durable.handles.issue(HandleKind::Timer)?;
                             let request = TimerRequest {
                                 duration_ms: ms,
