@@ -13,8 +13,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 out_dir="${BUNDLE_DIR:-$repo_root/target/guest-bundles}/rust"
 target=wasm32-unknown-unknown
-# Cargo package name and bundle name of each example.
-examples=(greet:greet validate-order:validate_order)
+# Cargo package name and bundle name of each example (examples/<bundle name>/).
+examples=(
+    greet:greet
+    validate-order:validate_order
+    order-fulfilment:order_fulfilment
+    memory-loop:memory_loop
+)
 
 # Our own target dir: guest builds never share artifacts or locks with the daemon's.
 export CARGO_TARGET_DIR="$repo_root/target/guest-rust"
@@ -44,8 +49,8 @@ mkdir -p "$out_dir"
 for example in "${examples[@]}"; do
     package="${example%%:*}"
     bundle="${example#*:}"
-    # One cargo invocation per example, so one example's serde_json features (validate-order
-    # wants arbitrary_precision) do not enlarge the other's bundle.
+    # One cargo invocation per example, so one example's serde_json features (validate_order
+    # and order_fulfilment want arbitrary_precision) do not enlarge another's bundle.
     cargo build --manifest-path "$here/Cargo.toml" --release --locked --target "$target" -p "$package"
     # wasm-opt trims what LLVM leaves (~12 %). The release profile already stripped the name,
     # producers and target_features sections, so the features rustc enables by default are

@@ -1,7 +1,9 @@
-//! The typed workflow failure, serialised exactly as the ABI's `failure` JSON.
+//! The typed failure, serialised exactly as the ABI's `failure` JSON: what a workflow raises, and
+//! what the worker hands it when an activity, child workflow or timer fails or is cancelled.
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::payload::{Payload, PayloadError};
@@ -9,7 +11,9 @@ use crate::payload::{Payload, PayloadError};
 /// Why a workflow failed: becomes a Temporal `ApplicationFailure` on the workflow's history.
 ///
 /// Every field is optional on the wire; absent fields (and `non_retryable: false`, `details: []`)
-/// are omitted from the JSON. Built step by step:
+/// are omitted from the JSON. A failure serialises as the ABI's `failure` that a guest writes;
+/// what the worker adds to the failures it hands a workflow is read into [`Failure::info`].
+/// Built step by step:
 ///
 /// ```
 /// use temporal_wasm_sdk::Failure;
@@ -25,7 +29,7 @@ use crate::payload::{Payload, PayloadError};
 /// # }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "WireFailure")]
 pub struct Failure {
     /// Human-readable description, shown by the Temporal UI and CLI.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,6 +47,146 @@ pub struct Failure {
     /// The failure that led to this one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Box<Failure>>,
+    /// What the worker reports beyond the fields above, in the failures it hands a workflow
+    /// (`None` in one the workflow built). Read, never written: a workflow may pass such a
+    /// failure on (as its own failure or a cause), and the worker keeps only the fields above of
+    /// what a guest writes anyway. Boxed, so a `Result<_, Failure>` stays small.
+    #[serde(skip)]
+    pub info: Option<Box<FailureInfo>>,
+}
+
+/// What the worker writes into the failures it hands a workflow, beyond the guest's fields (see
+/// `proto-notes/abi-v1-reference.md`, "Failures that reach a guest").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailureInfo {
+    /// Which Temporal failure this level of the chain is.
+    pub kind: Option<FailureKind>,
+    /// Where it came from (`PythonSDK`, `temporal-wasm-worker`…).
+    pub source: Option<String>,
+    /// The stack trace the failing side reported.
+    pub stack_trace: Option<String>,
+    /// Activity and child failures: why Temporal stopped retrying (`maximum_attempts_reached`,
+    /// `non_retryable_failure`, `timeout`, `cancel_requested`…).
+    pub retry_state: Option<String>,
+    /// Timeouts: which one (`start_to_close`, `schedule_to_start`, `schedule_to_close`,
+    /// `heartbeat`).
+    pub timeout_type: Option<String>,
+    /// Application failures: the delay the failing side asked for before the next retry.
+    pub next_retry_delay_ms: Option<u64>,
+    /// Timeouts and resets: the last details the activity heartbeated.
+    pub last_heartbeat_details: Vec<Payload>,
+    /// Activity failures: which activity.
+    pub activity: Option<ActivityFailureInfo>,
+    /// Child workflow failures: which child.
+    pub child_workflow: Option<ChildWorkflowFailureInfo>,
+}
+
+/// The `failure` JSON with every field a guest or the worker may write.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct WireFailure {
+    message: Option<String>,
+    #[serde(rename = "type")]
+    failure_type: Option<String>,
+    non_retryable: bool,
+    details: Vec<Payload>,
+    cause: Option<Box<Failure>>,
+    kind: Option<FailureKind>,
+    source: Option<String>,
+    stack_trace: Option<String>,
+    retry_state: Option<String>,
+    timeout_type: Option<String>,
+    next_retry_delay_ms: Option<u64>,
+    last_heartbeat_details: Vec<Payload>,
+    activity: Option<ActivityFailureInfo>,
+    child_workflow: Option<ChildWorkflowFailureInfo>,
+}
+
+impl From<WireFailure> for Failure {
+    fn from(wire: WireFailure) -> Failure {
+        let info = FailureInfo {
+            kind: wire.kind,
+            source: wire.source,
+            stack_trace: wire.stack_trace,
+            retry_state: wire.retry_state,
+            timeout_type: wire.timeout_type,
+            next_retry_delay_ms: wire.next_retry_delay_ms,
+            last_heartbeat_details: wire.last_heartbeat_details,
+            activity: wire.activity,
+            child_workflow: wire.child_workflow,
+        };
+        Failure {
+            message: wire.message,
+            failure_type: wire.failure_type,
+            non_retryable: wire.non_retryable,
+            details: wire.details,
+            cause: wire.cause,
+            info: (info != FailureInfo::default()).then(|| Box::new(info)),
+        }
+    }
+}
+
+/// Which kind of Temporal failure one level of a failure chain is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// An application error: raised by an activity, a workflow or the worker.
+    Application,
+    /// A timeout; [`Failure::timeout_type`] says which.
+    Timeout,
+    /// A cancellation.
+    Cancelled,
+    /// The workflow was terminated.
+    Terminated,
+    /// The Temporal server failed it.
+    Server,
+    /// The workflow was reset.
+    ResetWorkflow,
+    /// An activity failed; the cause says why, [`Failure::activity`] which one.
+    Activity,
+    /// A child workflow failed; the cause says why, [`Failure::child_workflow`] which one.
+    ChildWorkflow,
+    /// A Nexus operation failed.
+    NexusOperation,
+    /// A Nexus handler failed.
+    NexusHandler,
+    /// A kind this SDK does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Which activity an activity failure is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityFailureInfo {
+    /// The activity type.
+    pub activity_type: String,
+    /// Its activity id.
+    pub activity_id: String,
+    /// The identity of the worker that ran its last attempt.
+    pub identity: String,
+    /// Its `ActivityTaskScheduled` event.
+    pub scheduled_event_id: i64,
+    /// Its last `ActivityTaskStarted` event.
+    pub started_event_id: i64,
+}
+
+/// Which child workflow a child workflow failure is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChildWorkflowFailureInfo {
+    /// The child's namespace.
+    pub namespace: String,
+    /// The child's workflow id.
+    pub workflow_id: String,
+    /// The child's run id (empty if it never started).
+    pub run_id: String,
+    /// The child's workflow type.
+    pub workflow_type: String,
+    /// Its `StartChildWorkflowExecutionInitiated` event.
+    pub initiated_event_id: i64,
+    /// Its `ChildWorkflowExecutionStarted` event.
+    pub started_event_id: i64,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -86,6 +230,65 @@ impl Failure {
     pub fn with_cause(mut self, cause: Failure) -> Self {
         self.cause = Some(Box::new(cause));
         self
+    }
+
+    /// Which Temporal failure this level is (see [`FailureInfo::kind`]).
+    pub fn kind(&self) -> Option<FailureKind> {
+        self.info.as_ref()?.kind
+    }
+
+    /// Why Temporal stopped retrying (see [`FailureInfo::retry_state`]).
+    pub fn retry_state(&self) -> Option<&str> {
+        self.info.as_ref()?.retry_state.as_deref()
+    }
+
+    /// Which timeout this is (see [`FailureInfo::timeout_type`]).
+    pub fn timeout_type(&self) -> Option<&str> {
+        self.info.as_ref()?.timeout_type.as_deref()
+    }
+
+    /// Where it came from (see [`FailureInfo::source`]).
+    pub fn source(&self) -> Option<&str> {
+        self.info.as_ref()?.source.as_deref()
+    }
+
+    /// Which activity failed (see [`FailureInfo::activity`]).
+    pub fn activity(&self) -> Option<&ActivityFailureInfo> {
+        self.info.as_ref()?.activity.as_ref()
+    }
+
+    /// Which child workflow failed (see [`FailureInfo::child_workflow`]).
+    pub fn child_workflow(&self) -> Option<&ChildWorkflowFailureInfo> {
+        self.info.as_ref()?.child_workflow.as_ref()
+    }
+
+    /// This failure and its causes, outermost first.
+    pub fn chain(&self) -> impl Iterator<Item = &Failure> {
+        std::iter::successors(Some(self), |failure| failure.cause.as_deref())
+    }
+
+    /// The innermost cause: for an activity failure, what the activity itself reported (an
+    /// application error, a timeout, a cancellation).
+    pub fn root_cause(&self) -> &Failure {
+        self.chain().last().unwrap_or(self)
+    }
+
+    /// The first application error in the chain (a failure without a `kind`, as a workflow
+    /// builds it, counts as one): where an activity's own type, message and details are.
+    pub fn application(&self) -> Option<&Failure> {
+        self.chain()
+            .find(|failure| matches!(failure.kind(), None | Some(FailureKind::Application)))
+    }
+
+    /// Decodes the `index`th detail as `json/plain` JSON.
+    pub fn detail<T: DeserializeOwned>(&self, index: usize) -> Result<T, PayloadError> {
+        match self.details.get(index) {
+            Some(payload) => payload.decode_json(),
+            None => Err(PayloadError::Missing {
+                what: "failure detail",
+                index,
+            }),
+        }
     }
 
     /// The ABI's `failure` JSON for this failure.

@@ -1,5 +1,7 @@
 //! The `info` JSON the worker hands every run: start arguments and who this workflow is.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::payload::Payload;
@@ -25,7 +27,8 @@ impl Info {
     }
 }
 
-/// Which workflow execution is running. Fields the host leaves out are empty (or 0).
+/// Which workflow execution is running. Fields the host leaves out are empty (or 0). A durable
+/// run has more: see [`DurableInfo`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkflowInfo {
@@ -43,6 +46,51 @@ pub struct WorkflowInfo {
     pub attempt: u32,
     /// When the execution started, RFC 3339 in UTC (e.g. `2026-11-24T08:42:44.123456Z`).
     pub start_time: String,
+}
+
+/// The parts of `info` that only durable runs have. Decoded from the run's `info` JSON when
+/// asked for ([`workflow::durable_info`](crate::workflow::durable_info)) rather than with
+/// [`Info`], so a one-shot bundle does not carry their decoder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DurableInfo {
+    /// The workflow that started this one as its child, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<ParentInfo>,
+    /// The run this one continued as new from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continued_from_run_id: Option<String>,
+    /// The memo the workflow was started with.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub memo: BTreeMap<String, Payload>,
+    /// The search attributes the workflow was started with, as JSON values.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub search_attributes: BTreeMap<String, serde_json::Value>,
+}
+
+impl DurableInfo {
+    /// Reads them from the `info` JSON as written by the host's `get_info` (its
+    /// `workflow_info`).
+    pub fn from_json(info_json: &[u8]) -> Result<Self, serde_json::Error> {
+        #[derive(Deserialize)]
+        struct InfoJson {
+            #[serde(default)]
+            workflow_info: DurableInfo,
+        }
+        serde_json::from_slice::<InfoJson>(info_json).map(|info| info.workflow_info)
+    }
+}
+
+/// The parent of a child workflow.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ParentInfo {
+    /// The parent's namespace.
+    pub namespace: String,
+    /// The parent's workflow id.
+    pub workflow_id: String,
+    /// The parent's run id.
+    pub run_id: String,
 }
 
 #[cfg(test)]

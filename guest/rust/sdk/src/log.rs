@@ -1,4 +1,6 @@
 //! Logging through the host's `write_log`. Use the `error!` … `trace!` macros.
+//!
+//! [`level`] and [`enabled`] tell what the worker currently emits.
 
 use std::fmt;
 
@@ -21,13 +23,37 @@ pub enum Level {
 /// Writes `message` to the worker's log at `level`.
 ///
 /// The worker suppresses logs while Temporal replays history, so a message appears once per
-/// workflow execution. Outside wasm32 (unit tests of workflow functions on your machine) there is
-/// no host, and the line goes to standard error instead.
+/// workflow execution. Off wasm32 the line goes to the running
+/// [`TestHost`](crate::testing::TestHost), or to standard error when none runs (a unit test that
+/// calls a workflow function directly).
 pub fn log(level: Level, message: &str) {
     #[cfg(target_arch = "wasm32")]
-    crate::host::write_log(level as u32, message);
+    crate::host::call(|host| crate::host::Host::write_log(host, level as u32, message));
     #[cfg(not(target_arch = "wasm32"))]
-    eprintln!("{level:?}: {message}");
+    crate::testing::log(level, message);
+}
+
+/// The most verbose level the worker emits right now, `None` when it emits no guest logs (as
+/// while replaying): lets a workflow skip building a message nobody will see.
+///
+/// The log macros do not ask, because this is an ABI v1 call: a bundle that calls it is durable.
+pub fn level() -> Option<Level> {
+    let level = crate::host::call(crate::host::Host::log_level);
+    [
+        Level::Error,
+        Level::Warn,
+        Level::Info,
+        Level::Debug,
+        Level::Trace,
+    ]
+    .into_iter()
+    .take_while(|candidate| *candidate as u32 <= level)
+    .last()
+}
+
+/// Whether a message at `level` would be emitted now; see [`level`].
+pub fn enabled(level: Level) -> bool {
+    self::level().is_some_and(|most_verbose| level <= most_verbose)
 }
 
 /// What the log macros expand to: skips formatting when the message is a plain literal.

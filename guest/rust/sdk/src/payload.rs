@@ -15,6 +15,10 @@ pub const ENCODING_KEY: &str = "encoding";
 /// The encoding of JSON text, which Temporal clients use for every ordinary value.
 pub const JSON_PLAIN: &str = "json/plain";
 
+/// The encoding of "no value" (Python's `None`, Go's `nil`) in Temporal's default data
+/// converter: empty data. [`Payload::decode_json`] reads it as JSON `null`.
+pub const BINARY_NULL: &str = "binary/null";
+
 /// One Temporal payload: a workflow argument, result or failure detail.
 ///
 /// Fields hold decoded bytes; base64 only exists on the wire. In JSON a payload is
@@ -38,11 +42,15 @@ impl Payload {
         Ok(Self { metadata, data })
     }
 
-    /// Decodes a `json/plain` payload into `T`.
+    /// Decodes a `json/plain` payload into `T`; a `binary/null` one (what Temporal's SDKs send
+    /// for `None`/`nil`) reads as JSON `null`, so `Option<T>` gets `None` and `()` works.
     ///
     /// Any other `encoding` (or none at all) is refused before the data is looked at, so a
     /// `binary/plain` payload whose bytes happen to be valid JSON is still an error.
     pub fn decode_json<T: DeserializeOwned>(&self) -> Result<T, PayloadError> {
+        if self.encoding() == Some(BINARY_NULL.as_bytes()) {
+            return T::deserialize(serde_json::Value::Null).map_err(PayloadError::Decode);
+        }
         if self.encoding() != Some(JSON_PLAIN.as_bytes()) {
             return Err(PayloadError::EncodingMismatch {
                 expected: JSON_PLAIN,
@@ -60,6 +68,16 @@ impl Payload {
     }
 }
 
+/// Decodes the value a list of payloads stands for, the way every result, signal and update
+/// carries one: the first payload, or JSON `null` when there is none (so `()` and `Option<T>`
+/// read "no value"). Later payloads are left to callers that ask for the payloads themselves.
+pub(crate) fn decode_first<T: DeserializeOwned>(payloads: &[Payload]) -> Result<T, PayloadError> {
+    match payloads.first() {
+        Some(payload) => payload.decode_json(),
+        None => T::deserialize(serde_json::Value::Null).map_err(PayloadError::Decode),
+    }
+}
+
 /// Why a value could not be put into or taken out of a payload.
 #[derive(Debug)]
 pub enum PayloadError {
@@ -74,6 +92,13 @@ pub enum PayloadError {
     Decode(serde_json::Error),
     /// The value cannot be written as JSON.
     Encode(serde_json::Error),
+    /// There is no payload where one was looked for.
+    Missing {
+        /// What was looked for, e.g. `failure detail`.
+        what: &'static str,
+        /// Its index.
+        index: usize,
+    },
 }
 
 impl fmt::Display for PayloadError {
@@ -99,6 +124,7 @@ impl fmt::Display for PayloadError {
             }
             Self::Decode(err) => write!(f, "payload data does not decode: {err}"),
             Self::Encode(err) => write!(f, "value cannot be encoded as JSON: {err}"),
+            Self::Missing { what, index } => write!(f, "there is no {what} {index}"),
         }
     }
 }
@@ -106,7 +132,7 @@ impl fmt::Display for PayloadError {
 impl std::error::Error for PayloadError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::EncodingMismatch { .. } => None,
+            Self::EncodingMismatch { .. } | Self::Missing { .. } => None,
             Self::Decode(err) | Self::Encode(err) => Some(err),
         }
     }
@@ -281,6 +307,24 @@ mod tests {
             err.to_string(),
             r#"payload encoding is "binary/plain", expected "json/plain""#
         );
+    }
+
+    #[test]
+    fn binary_null_reads_as_json_null() {
+        let payload = Payload {
+            metadata: BTreeMap::from([(ENCODING_KEY.into(), BINARY_NULL.as_bytes().to_vec())]),
+            data: Vec::new(),
+        };
+        assert_eq!(payload.decode_json::<Option<String>>().unwrap(), None);
+        payload.decode_json::<()>().unwrap();
+        assert_eq!(
+            payload.decode_json::<serde_json::Value>().unwrap(),
+            serde_json::Value::Null
+        );
+        assert!(matches!(
+            payload.decode_json::<String>(),
+            Err(PayloadError::Decode(_))
+        ));
     }
 
     #[test]

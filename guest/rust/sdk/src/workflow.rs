@@ -1,312 +1,161 @@
-//! Turning an ordinary function into the workflow's `run`: decode the input, call the function,
-//! encode its result or failure. Everything here but [`run`] is target-independent.
+//! The running workflow itself: who it is, its clock and randomness, versioning, cancellation,
+//! and ending it early.
+//!
+//! A durable workflow must make the same calls with the same arguments every time its history
+//! is replayed. So it takes time from [`now`], randomness from [`random_bytes`] (never from the
+//! system, which the sandbox does not offer anyway), and branches on new code with [`patched`].
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use temporal_wasm_sdk::{Failure, workflow};
+//!
+//! workflow!(remind);
+//!
+//! fn remind(days: u64) -> Result<String, Failure> {
+//!     let started = workflow::now();
+//!     workflow::sleep(Duration::from_secs(days * 86_400)); // durable: survives restarts
+//!     let id = workflow::uuid4();
+//!     Ok(format!("reminder {id}, {:?} after {started:?}", workflow::now().duration_since(started)))
+//! }
+//! ```
 
-use std::marker::PhantomData;
+use std::cell::Cell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use crate::cancellation::Cancellation;
+use crate::host::{self, Host};
+use crate::{DurableInfo, Info};
 
-use crate::{Failure, Info, Payload};
+pub use crate::ending::{
+    complete_as_cancelled, complete_as_cancelled_with_payloads, continue_as_new,
+};
+pub use crate::timer::sleep;
 
-/// A function that [`workflow!`](crate::workflow) can turn into a workflow.
+thread_local! {
+    /// The run's `info` and its JSON, set once by `run` before the workflow function starts.
+    static INFO: Cell<Option<(&'static Info, &'static [u8])>> = const { Cell::new(None) };
+}
+
+/// Makes `info` (read from `json`) the running workflow's.
+pub(crate) fn set_info(info: &'static Info, json: &'static [u8]) {
+    INFO.set(Some((info, json)));
+}
+
+fn current() -> (&'static Info, &'static [u8]) {
+    INFO.get()
+        .expect("workflow info is only available while a workflow runs")
+}
+
+/// The running workflow's `info`: its start arguments and identity (the same value a
+/// `fn(&Info)` workflow is passed).
 ///
-/// Implemented for functions of three shapes, where `Input: DeserializeOwned` and
-/// `Output: Serialize`:
+/// Panics outside a run (a unit test that calls a workflow function without a
+/// [`TestHost`](crate::testing::TestHost)).
+pub fn info() -> &'static Info {
+    current().0
+}
+
+/// What only a durable run's `info` has: its parent, the run it continued from, its memo and
+/// search attributes, decoded from the run's `info` JSON on each call.
 ///
-/// - `fn(Input) -> Result<Output, Failure>`: the usual one.
-/// - `fn(Input, &Info) -> Result<Output, Failure>`: also sees the workflow id, attempt, and so on.
-/// - `fn(&Info) -> Result<Output, Failure>`: decodes `info.params` itself, for workflows that
-///   must answer bad or missing arguments in their own words.
-///
-/// `Shape` only tells the three apart; callers never name it.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a workflow function",
-    note = "a workflow is `fn(Input) -> Result<Output, Failure>`, `fn(Input, &Info) -> Result<Output, Failure>` \
-            or `fn(&Info) -> Result<Output, Failure>`, with `Input: DeserializeOwned` and `Output: Serialize`"
-)]
-pub trait Workflow<Shape> {
-    /// Runs the workflow for this `info` and encodes its result as a `json/plain` payload.
-    fn execute(self, info: &Info) -> Result<Payload, Failure>;
+/// Panics outside a run, like [`info`].
+pub fn durable_info() -> DurableInfo {
+    DurableInfo::from_json(current().1)
+        .unwrap_or_else(|err| panic!("the worker sent malformed info JSON: {err}"))
 }
 
-/// Shape marker of `fn(Input) -> Result<Output, Failure>`.
-#[doc(hidden)]
-pub struct TakesInput<Input, Output>(PhantomData<fn(Input) -> Output>);
-
-/// Shape marker of `fn(Input, &Info) -> Result<Output, Failure>`.
-#[doc(hidden)]
-pub struct TakesInputAndInfo<Input, Output>(PhantomData<fn(Input) -> Output>);
-
-/// Shape marker of `fn(&Info) -> Result<Output, Failure>`.
-#[doc(hidden)]
-pub struct TakesInfo<Output>(PhantomData<fn() -> Output>);
-
-impl<F, Input, Output> Workflow<TakesInput<Input, Output>> for F
-where
-    F: FnOnce(Input) -> Result<Output, Failure>,
-    Input: DeserializeOwned,
-    Output: Serialize,
-{
-    fn execute(self, info: &Info) -> Result<Payload, Failure> {
-        Ok(encode_result(&self(decode_input(&info.params)?)?))
+/// The workflow's clock: the time of the activation being processed, the same on every replay.
+/// It stands still while the workflow computes and jumps when it wakes.
+pub fn now() -> SystemTime {
+    let millis = now_millis();
+    let since_epoch = Duration::from_millis(millis.unsigned_abs());
+    if millis >= 0 {
+        UNIX_EPOCH + since_epoch
+    } else {
+        UNIX_EPOCH - since_epoch
     }
 }
 
-impl<F, Input, Output> Workflow<TakesInputAndInfo<Input, Output>> for F
-where
-    F: FnOnce(Input, &Info) -> Result<Output, Failure>,
-    Input: DeserializeOwned,
-    Output: Serialize,
-{
-    fn execute(self, info: &Info) -> Result<Payload, Failure> {
-        Ok(encode_result(&self(decode_input(&info.params)?, info)?))
-    }
+/// [`now`] in milliseconds since the Unix epoch.
+pub fn now_millis() -> i64 {
+    host::call(|host| host.now())
 }
 
-impl<F, Output> Workflow<TakesInfo<Output>> for F
-where
-    F: FnOnce(&Info) -> Result<Output, Failure>,
-    Output: Serialize,
-{
-    fn execute(self, info: &Info) -> Result<Payload, Failure> {
-        Ok(encode_result(&self(info)?))
-    }
+/// Fills `bytes` from the run's deterministic random stream (seeded by Temporal, the same on
+/// every replay).
+pub fn fill_random(bytes: &mut [u8]) {
+    host::call(|host| host.random(bytes));
 }
 
-/// Decodes the typed input from the first start argument; later arguments are left to `&Info`.
-///
-/// No argument at all reads as JSON `null`, so `Option<T>` gets `None` and `()` works; any other
-/// type fails the workflow, as does an argument that does not decode. Either way the failure is a
-/// non-retryable `InvalidInput`: the same input would fail again.
-fn decode_input<Input: DeserializeOwned>(params: &[Payload]) -> Result<Input, Failure> {
-    let invalid_input = |message: String| {
-        Failure::new(message)
-            .with_type("InvalidInput")
-            .non_retryable()
-    };
-    match params.first() {
-        Some(param) => param
-            .decode_json()
-            .map_err(|err| invalid_input(format!("invalid workflow input: {err}"))),
-        None => Input::deserialize(serde_json::Value::Null)
-            .map_err(|_| invalid_input("workflow input is required but none was given".to_owned())),
-    }
+/// `len` bytes from the run's deterministic random stream.
+pub fn random_bytes(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0; len];
+    fill_random(&mut bytes);
+    bytes
 }
 
-/// Encodes the function's output. A value serde_json cannot write (a map with non-string keys)
-/// is a bug in the workflow, so it traps like any guest bug: the workflow task fails and is
-/// retried, and the workflow stays open until a fixed bundle is deployed.
-fn encode_result<Output: Serialize>(output: &Output) -> Payload {
-    Payload::encode_json(output)
-        .unwrap_or_else(|err| panic!("cannot encode the workflow result: {err}"))
+/// A random `u64` from the run's deterministic random stream.
+pub fn random_u64() -> u64 {
+    let mut bytes = [0; 8];
+    fill_random(&mut bytes);
+    u64::from_le_bytes(bytes)
 }
 
-/// How a run ends, as the JSON for the host call that ends it.
-// Only the wasm32 `run` uses it (and the host tests).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Completion {
-    /// `[]payload` JSON for `complete`.
-    Completed(Vec<u8>),
-    /// `failure` JSON for `complete_with_failure`.
-    Failed(Vec<u8>),
-}
-
-/// Runs `workflow` for `info` and says how to end the run.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn completion<Shape, W: Workflow<Shape>>(workflow: W, info: &Info) -> Completion {
-    match workflow.execute(info) {
-        Ok(result) => Completion::Completed(
-            serde_json::to_vec(&[result]).expect("a payload always serialises"),
-        ),
-        Err(failure) => Completion::Failed(failure.to_json()),
-    }
-}
-
-/// The body of the exported `run`: one whole workflow run, ending in `complete` or
-/// `complete_with_failure`.
-#[cfg(target_arch = "wasm32")]
-pub fn run<Shape, W: Workflow<Shape>>(workflow: W) -> ! {
-    crate::panic::install_hook();
-    let info = Info::from_json(&crate::host::info_json())
-        .unwrap_or_else(|err| panic!("the worker sent malformed info JSON: {err}"));
-    match completion(workflow, &info) {
-        Completion::Completed(result) => crate::host::complete(result),
-        Completion::Failed(failure) => crate::host::complete_with_failure(failure),
-    }
-}
-
-/// Type-checks a workflow function where there is no `run` to export (host builds).
-pub const fn assert_workflow<Shape, W: Workflow<Shape>>(_workflow: &W) {}
-
-#[cfg(test)]
-mod tests {
-    use serde::Deserialize;
-    use serde_json::{Value, json};
-
-    use super::*;
-    use crate::WorkflowInfo;
-
-    fn info_with(params: Vec<Payload>) -> Info {
-        Info {
-            params,
-            workflow_info: WorkflowInfo {
-                workflow_id: "wf-1".into(),
-                attempt: 2,
-                ..WorkflowInfo::default()
-            },
+/// A random (version 4) UUID from the run's deterministic random stream, e.g. for idempotency
+/// keys: the same on every replay, different in every run.
+pub fn uuid4() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut text = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
         }
+        text.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        text.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
     }
+    text
+}
 
-    fn json_param(value: Value) -> Payload {
-        Payload::encode_json(&value).unwrap()
-    }
+/// Temporal's versioning: whether this run takes the new code path of patch `id`.
+///
+/// `true` in a run that reaches the call for the first time (the worker records a marker), and
+/// in replays of such runs; `false` in replays of runs that passed this point before the patch
+/// existed. One id gets one answer for the whole run.
+///
+/// ```no_run
+/// # use temporal_wasm_sdk::workflow;
+/// if workflow::patched("charge-before-reserve") {
+///     // new code
+/// } else {
+///     // what runs started before the patch did
+/// }
+/// ```
+pub fn patched(id: &str) -> bool {
+    host::call(|host| host.patched(id, false))
+}
 
-    /// The single result payload's JSON value, or the failure's JSON.
-    fn outcome<Shape>(workflow: impl Workflow<Shape>, info: &Info) -> Result<Value, Value> {
-        match completion(workflow, info) {
-            Completion::Completed(json) => {
-                let [payload]: [Payload; 1] = serde_json::from_slice(&json).unwrap();
-                Ok(payload.decode_json().unwrap())
-            }
-            Completion::Failed(json) => Err(serde_json::from_slice(&json).unwrap()),
-        }
-    }
+/// Marks patch `id` as deprecated: once no run from before the patch is left, the old branch is
+/// gone and only this call remains (remove it once no run that recorded the marker is left).
+pub fn deprecate_patch(id: &str) {
+    host::call(|host| host.patched(id, true));
+}
 
-    fn double(n: i64) -> Result<i64, Failure> {
-        Ok(n * 2)
-    }
+/// Whether the worker is replaying history (rather than running new code), for workflows that
+/// skip side effects of their own. Logs and metrics are suppressed during replay already.
+pub fn is_replaying() -> bool {
+    host::call(|host| host.is_replaying())
+}
 
-    fn greeting(name: Option<String>) -> Result<String, Failure> {
-        Ok(format!("Hello, {}!", name.as_deref().unwrap_or("World")))
-    }
+/// Tells the Temporal UI what the workflow is doing now (UTF-8, Markdown allowed, at most
+/// 64 KiB), until it is set again.
+pub fn set_current_details(details: &str) {
+    host::call(|host| host.set_current_details(details));
+}
 
-    fn attempt_of(_: (), info: &Info) -> Result<u32, Failure> {
-        Ok(info.workflow_info.attempt)
-    }
-
-    fn param_count(info: &Info) -> Result<usize, Failure> {
-        Ok(info.params.len())
-    }
-
-    #[derive(Deserialize, Serialize)]
-    struct Order {
-        order_id: String,
-    }
-
-    fn echo_order(order: Order) -> Result<Order, Failure> {
-        Ok(order)
-    }
-
-    fn always_fails(_: ()) -> Result<(), Failure> {
-        Err(Failure::new("nope")
-            .with_type("Nope")
-            .with_cause(Failure::new("because")))
-    }
-
-    #[test]
-    fn typed_input_is_decoded_from_the_first_param() {
-        assert_eq!(
-            outcome(double, &info_with(vec![json_param(json!(21))])),
-            Ok(json!(42))
-        );
-    }
-
-    #[test]
-    fn later_params_are_ignored_by_typed_input() {
-        let info = info_with(vec![json_param(json!(1)), json_param(json!("extra"))]);
-        assert_eq!(outcome(double, &info), Ok(json!(2)));
-    }
-
-    #[test]
-    fn completed_json_is_a_one_payload_array() {
-        let Completion::Completed(json) =
-            completion(double, &info_with(vec![json_param(json!(1))]))
-        else {
-            panic!("expected a completion");
-        };
-        assert_eq!(
-            serde_json::from_slice::<Value>(&json).unwrap(),
-            json!([{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "Mg=="}])
-        );
-    }
-
-    #[test]
-    fn missing_input_reads_as_null_for_option_and_unit() {
-        assert_eq!(
-            outcome(greeting, &info_with(vec![])),
-            Ok(json!("Hello, World!"))
-        );
-        assert_eq!(outcome(attempt_of, &info_with(vec![])), Ok(json!(2)));
-    }
-
-    #[test]
-    fn missing_required_input_is_a_non_retryable_invalid_input() {
-        assert_eq!(
-            outcome(echo_order, &info_with(vec![])),
-            Err(json!({
-                "message": "workflow input is required but none was given",
-                "type": "InvalidInput",
-                "non_retryable": true
-            }))
-        );
-    }
-
-    #[test]
-    fn input_of_the_wrong_shape_is_a_non_retryable_invalid_input() {
-        let err = outcome(echo_order, &info_with(vec![json_param(json!({"id": 1}))])).unwrap_err();
-        assert_eq!(err["type"], "InvalidInput");
-        assert_eq!(err["non_retryable"], true);
-        assert_eq!(
-            err["message"],
-            "invalid workflow input: payload data does not decode: missing field `order_id` at line 1 column 8"
-        );
-    }
-
-    #[test]
-    fn input_with_another_encoding_is_an_invalid_input_naming_it() {
-        let mut param = json_param(json!(1));
-        param
-            .metadata
-            .insert("encoding".into(), b"binary/plain".to_vec());
-        let err = outcome(double, &info_with(vec![param])).unwrap_err();
-        assert_eq!(
-            err["message"],
-            r#"invalid workflow input: payload encoding is "binary/plain", expected "json/plain""#
-        );
-    }
-
-    #[test]
-    fn info_only_workflow_sees_every_param() {
-        let info = info_with(vec![json_param(json!(1)), json_param(json!(2))]);
-        assert_eq!(outcome(param_count, &info), Ok(json!(2)));
-        assert_eq!(outcome(param_count, &info_with(vec![])), Ok(json!(0)));
-    }
-
-    #[test]
-    fn closures_are_workflows_too() {
-        let info = info_with(vec![json_param(json!({"order_id": "A-17"}))]);
-        let id = |order: Order, info: &Info| {
-            Ok::<_, Failure>(format!(
-                "{}@{}",
-                order.order_id, info.workflow_info.workflow_id
-            ))
-        };
-        assert_eq!(outcome(id, &info), Ok(json!("A-17@wf-1")));
-    }
-
-    #[test]
-    fn returned_failure_becomes_failure_json() {
-        assert_eq!(
-            outcome(always_fails, &info_with(vec![])),
-            Err(json!({"message": "nope", "type": "Nope", "cause": {"message": "because"}}))
-        );
-    }
-
-    #[test]
-    #[should_panic(expected = "cannot encode the workflow result")]
-    fn unencodable_result_is_a_guest_bug() {
-        let bad = |_: ()| Ok::<_, Failure>(std::collections::BTreeMap::from([((1, 2), 3)]));
-        let _ = completion(bad, &info_with(vec![]));
-    }
+/// The workflow's cancellation channel: ready once someone asked to cancel the workflow.
+pub fn cancellation() -> Cancellation {
+    Cancellation::open()
 }

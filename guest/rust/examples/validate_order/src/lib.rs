@@ -6,9 +6,10 @@
 //! Fails:  non-retryable `InvalidOrder`, message `invalid order: <problems joined by "; ">`, and one
 //!         detail `{"order_id": <id or null>, "problems": [...]}`.
 
+mod order;
+
 use serde::Serialize;
-use serde_json::{Map, Value};
-use temporal_wasm_sdk::{Failure, Info, info, warn, workflow};
+use temporal_wasm_sdk::{Failure, Info, info, workflow};
 
 workflow!(validate_order);
 
@@ -20,102 +21,26 @@ struct OrderTotals {
     total_cents: i64,
 }
 
-/// The failure detail of a rejected order.
-#[derive(Serialize)]
-struct Rejection<'a> {
-    order_id: Option<&'a str>,
-    problems: &'a [String],
-}
-
-/// Validates the order in the first argument. The order is read as a JSON object rather than into
-/// a derived struct because serde stops at the first problem, and every problem must be reported,
-/// in the specified words and order.
+/// Validates the order in the first argument (see `order.rs` for the rules).
 fn validate_order(info: &Info) -> Result<OrderTotals, Failure> {
-    let order = info
-        .params
-        .first()
-        .and_then(|param| param.decode_json::<Map<String, Value>>().ok());
-    let Some(order) = order else {
-        return Err(reject(None, &["order must be a JSON object".to_owned()]));
-    };
-
-    let mut problems = Vec::new();
-    // An empty id counts as no id: it is reported as missing, logged as `?` and sent as null.
-    let order_id = order
-        .get("order_id")
-        .and_then(Value::as_str)
-        .filter(|id| !id.is_empty());
-    if order_id.is_none() {
-        problems.push("order_id is required".to_owned());
-    }
-    let items = order
-        .get("items")
-        .and_then(Value::as_array)
-        .filter(|items| !items.is_empty());
-    if items.is_none() {
-        problems.push("order has no items".to_owned());
-    }
-
-    // Totals wrap on i64 overflow rather than trap: the specification sets no upper bound.
-    let (mut item_count, mut total_cents) = (0i64, 0i64);
-    for (i, item) in items.into_iter().flatten().enumerate() {
-        // `Value::get` finds nothing in a non-object item, which so gets all three problems.
-        if item
-            .get("sku")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            problems.push(format!("items[{i}].sku is required"));
-        }
-        let quantity = integer(item.get("quantity")).filter(|&quantity| quantity >= 1);
-        if quantity.is_none() {
-            problems.push(format!("items[{i}].quantity must be a positive integer"));
-        }
-        let unit_price_cents = integer(item.get("unit_price_cents")).filter(|&price| price >= 0);
-        if unit_price_cents.is_none() {
-            problems.push(format!(
-                "items[{i}].unit_price_cents must be a non-negative integer"
-            ));
-        }
-        if let (Some(quantity), Some(unit_price_cents)) = (quantity, unit_price_cents) {
-            item_count = item_count.wrapping_add(quantity);
-            total_cents = total_cents.wrapping_add(quantity.wrapping_mul(unit_price_cents));
-        }
-    }
-
-    match order_id {
-        Some(order_id) if problems.is_empty() => {
+    let order = order::decode(info)?;
+    let checked = order::check(&order);
+    match checked.order_id {
+        Some(order_id) if checked.problems.is_empty() => {
             info!("order {order_id} accepted");
             Ok(OrderTotals {
                 order_id: order_id.to_owned(),
-                item_count,
-                total_cents,
+                item_count: checked.item_count,
+                total_cents: checked.total_cents,
             })
         }
-        _ => Err(reject(order_id, &problems)),
+        _ => Err(order::reject(checked.order_id, &checked.problems)),
     }
-}
-
-/// A JSON integer: a number written without fraction or exponent that fits in i64.
-fn integer(value: Option<&Value>) -> Option<i64> {
-    // With `arbitrary_precision` a number keeps its literal text and `as_i64` parses that text,
-    // so `1.0`, `1e2` and integers beyond i64 are `None`, and `-0` is 0.
-    value.and_then(Value::as_i64)
-}
-
-/// Logs the rejection and builds the `InvalidOrder` failure listing `problems`.
-fn reject(order_id: Option<&str>, problems: &[String]) -> Failure {
-    warn!("order {} rejected", order_id.unwrap_or("?"));
-    Failure::new(format!("invalid order: {}", problems.join("; ")))
-        .with_type("InvalidOrder")
-        .non_retryable()
-        .with_details(&Rejection { order_id, problems })
-        .expect("a rejection always encodes as JSON")
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
     use temporal_wasm_sdk::{ENCODING_KEY, Payload};
 
     use super::*;
