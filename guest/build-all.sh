@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 declare -A scripts=(
     [rust]="$here/rust/build.sh"
-    [c]="$here/examples/c/build.sh"
+    [c]="$here/c/build.sh"
     [zig]="$here/examples/zig/build.sh"
     [assemblyscript]="$here/examples/assemblyscript/build.sh"
 )
