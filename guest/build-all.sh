@@ -11,7 +11,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 declare -A scripts=(
     [rust]="$here/rust/build.sh"
     [c]="$here/c/build.sh"
-    [zig]="$here/examples/zig/build.sh"
+    [zig]="$here/zig/build.sh"
     [assemblyscript]="$here/examples/assemblyscript/build.sh"
 )
 languages=("$@")

@@ -5,16 +5,19 @@
 # binaryen's wasm-opt from Debian. Both are installed when missing. If the pinned Zig is not
 # already importable by python3, it is installed with `pip --target` into
 # <repo>/target/toolchains/, which works on Debian's externally managed Python too.
+#
+# Each example is one root file; the SDK is module `temporal` (sdk/temporal.zig), and the order
+# check validate_order and order_fulfilment share is module `order`.
 set -euo pipefail
 
 zig_version="0.17.1"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "$here/../../.." && pwd)"
+repo_root="$(cd "$here/../.." && pwd)"
 out_dir="${BUNDLE_DIR:-$repo_root/target/guest-bundles}/zig"
 cache_dir="${ZIG_LOCAL_CACHE_DIR:-$repo_root/target/zig-cache}"
 toolchain_dir="$repo_root/target/toolchains/ziglang-$zig_version"
-workflows=(greet validate_order)
+workflows=(greet validate_order order_fulfilment memory_loop)
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -54,16 +57,30 @@ zig() { PYTHONPATH="$zig_pythonpath" python3 -m ziglang "$@"; }
 # supported by every current engine, and wasm-opt below is told the same set.
 # -fno-entry --export=run: no _start; the worker calls `run` (memory is exported by default).
 # -fstrip: no debug info, name or producers sections.
+# --stack: 256 KiB of shadow stack instead of 1 MiB: the SDK's JSON code does not recurse
+# deeply, and the rest of a small memory cap is left to the heap.
 zig_flags=(-target wasm32-freestanding -mcpu=mvp+bulk_memory+sign_ext+mutable_globals
-           -O ReleaseSmall -fno-entry --export=run -fstrip --cache-dir "$cache_dir")
+           -O ReleaseSmall -fno-entry --export=run -fstrip --stack 262144 --cache-dir "$cache_dir")
+
+# The modules each example's root file imports, as `zig build-exe` flags.
+modules_of() {
+    case "$1" in
+        validate_order | order_fulfilment)
+            echo "--dep temporal --dep order -Mroot=examples/$1/$1.zig" \
+                 "--dep temporal -Morder=examples/validate_order/order.zig -Mtemporal=sdk/temporal.zig" ;;
+        *)
+            echo "--dep temporal -Mroot=examples/$1/$1.zig -Mtemporal=sdk/temporal.zig" ;;
+    esac
+}
 
 build_dir="$(mktemp -d)"
 trap 'rm -rf "$build_dir"' EXIT
 mkdir -p "$out_dir"
 
 for workflow in "${workflows[@]}"; do
-    # Build from the source folder so that `@import("temporal_wasm.zig")` resolves.
-    (cd "$here" && zig build-exe "$workflow.zig" "${zig_flags[@]}" -femit-bin="$build_dir/$workflow.wasm")
+    # shellcheck disable=SC2046 # modules_of prints flags to split
+    (cd "$here" && zig build-exe "${zig_flags[@]}" $(modules_of "$workflow") \
+        -femit-bin="$build_dir/$workflow.wasm")
     # wasm-opt trims a further ~10 % that LLVM leaves.
     wasm-opt -Oz --converge --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
         --strip-debug --strip-producers -o "$out_dir/$workflow.wasm" "$build_dir/$workflow.wasm"
