@@ -12,7 +12,7 @@ declare -A scripts=(
     [rust]="$here/rust/build.sh"
     [c]="$here/c/build.sh"
     [zig]="$here/zig/build.sh"
-    [assemblyscript]="$here/examples/assemblyscript/build.sh"
+    [assemblyscript]="$here/assemblyscript/build.sh"
 )
 languages=("$@")
 if [ ${#languages[@]} -eq 0 ]; then

@@ -5,9 +5,9 @@
  * Result: the JSON string "Hello, <name>!" ("Hello, World!" without params).
  * Fails:  non-retryable `InvalidInput` when params[0] is not a json/plain JSON string.
  */
-import { JsonKind, LogLevel, complete, failWorkflow, getInfo, jsonString, log } from "./temporal_wasm";
+import { JsonKind, LogLevel, complete, failWorkflow, getInfo, jsonString, log } from "../../sdk";
 
-/** The workflow's entry point, called once by the worker. */
+/** The workflow's entry point, called once per run by the worker. */
 export function run(): void {
   const params = getInfo().params;
   let name = "World";
