@@ -13,10 +13,11 @@ declare -A scripts=(
     [c]="$here/c/build.sh"
     [zig]="$here/zig/build.sh"
     [assemblyscript]="$here/assemblyscript/build.sh"
+    [go]="$here/go/build.sh"
 )
 languages=("$@")
 if [ ${#languages[@]} -eq 0 ]; then
-    languages=(rust c zig assemblyscript)
+    languages=(rust c zig assemblyscript go)
 fi
 for language in "${languages[@]}"; do
     script="${scripts[$language]:-}"

@@ -1,0 +1,3 @@
+module temporal-wasm-worker/guest/go/sdk
+
+go 1.24
