@@ -25,8 +25,13 @@ bash tests/guests/build.sh
 CARGO_TARGET_DIR="$repo_root/target/test-guests" \
     cargo test --locked --manifest-path tests/guests/scenario/Cargo.toml
 
-echo "== Rust guest SDK tests (host side)" >&2
+echo "== guest SDK tests (each against guest/fixtures; the ones that run bundles use the worker)" >&2
+cargo build --locked
 CARGO_TARGET_DIR="$repo_root/target/guest-rust" cargo test --locked --manifest-path guest/rust/Cargo.toml
+bash guest/c/test.sh
+bash guest/zig/test.sh
+bash guest/assemblyscript/test.sh
+bash guest/go/build.sh --test
 
 echo "== tests" >&2
 cargo test --locked

@@ -13,7 +13,11 @@ fn repo_file(path: &str) -> String {
 }
 
 fn load(path: &str) -> config::Settings {
-    config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path), &[])
+    load_with_env(path, &[])
+}
+
+fn load_with_env(path: &str, env: &[(String, String)]) -> config::Settings {
+    config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path), env)
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
@@ -45,15 +49,22 @@ fn reference_config_parses_and_states_the_real_defaults() {
 }
 
 #[test]
-fn examples_config_registers_both_examples_of_every_language() {
-    let settings = load("config/examples.toml");
+fn examples_config_registers_the_four_examples_of_every_language() {
+    // The order examples' HTTP charge carries the payment API's token, from the environment.
+    let token = [("PAYMENTS_TOKEN".to_owned(), "t".to_owned())];
+    let settings = load_with_env("config/examples.toml", &token);
+    assert_eq!(
+        settings.http_activities.allowed_hosts.len(),
+        1,
+        "only the local payment API may be called"
+    );
     let types: Vec<&str> = settings
         .workflows
         .iter()
         .map(|w| w.workflow_type.as_str())
         .collect();
-    for language in ["Rust", "C", "Zig", "As"] {
-        for example in ["Greet", "ValidateOrder"] {
+    for language in ["Rust", "C", "Zig", "As", "Go"] {
+        for example in ["Greet", "ValidateOrder", "OrderFulfilment", "MemoryLoop"] {
             assert!(
                 types.contains(&format!("{language}{example}").as_str()),
                 "{types:?}"

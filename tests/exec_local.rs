@@ -156,6 +156,29 @@ fn children_and_http_activities_are_answered_from_the_mocks() {
 }
 
 #[test]
+fn a_mocked_http_response_with_a_failing_status_fails_as_the_executor_would() {
+    let mocks = json!({"http": [{"status": 402, "body_text": "declined"}, {"status": 201}]});
+    let (code, report) = exec(
+        json!([
+            {"http": {"method": "post", "url": "http://127.0.0.1:9/charges?card=1"}},
+            {"http": {"method": "POST", "url": "http://127.0.0.1:9/charges"}}
+        ]),
+        Some(mocks),
+    );
+    assert_eq!(code, 0, "{report}");
+    let results = results(&report);
+    let failure = &results[0]["failed"];
+    assert_eq!(
+        failure["cause"]["message"],
+        "POST http://127.0.0.1:9/charges answered 402 Payment Required",
+        "{report}"
+    );
+    assert_eq!(failure["cause"]["type"], "HttpStatus", "{report}");
+    assert_eq!(failure["cause"]["non_retryable"], true, "{report}");
+    assert_eq!(results[1]["completed"]["status"], 201, "{report}");
+}
+
+#[test]
 fn a_mocked_cancellation_ends_the_run_cancelled() {
     let mocks = json!({"cancel_after_ms": 1500});
     let (code, report) = exec(

@@ -35,7 +35,8 @@ use temporalio_common::protos::temporal::api::failure::v1::{
     ActivityFailureInfo, ApplicationFailureInfo, CanceledFailureInfo, Failure,
 };
 
-use crate::exec::mocks::{Answer, Mocks};
+use crate::abi::HTTP_ACTIVITY_TYPE;
+use crate::exec::mocks::{self, Answer, Mocks};
 use crate::temporal::workflow_run::WorkflowRun;
 
 /// Most activations one local run may take, so a guest looping on timers forever ends.
@@ -115,7 +116,7 @@ pub fn run_locally(
                 Command::CancelTimer(cancel) => timers.retain(|(_, seq), ()| *seq != cancel.seq),
                 Command::ScheduleActivity(activity) => {
                     activity_types.insert(activity.seq, activity.activity_type.clone());
-                    match mocks.activity(&activity.activity_type) {
+                    match answer_for(&mut mocks, &activity.activity_type, &activity.arguments) {
                         Some(answer) => jobs.push(resolve(
                             activity.seq,
                             false,
@@ -126,7 +127,7 @@ pub fn run_locally(
                     }
                 }
                 Command::ScheduleLocalActivity(activity) => {
-                    match mocks.activity(&activity.activity_type) {
+                    match answer_for(&mut mocks, &activity.activity_type, &activity.arguments) {
                         Some(answer) => {
                             jobs.push(resolve(activity.seq, true, &activity.activity_type, answer))
                         }
@@ -297,6 +298,18 @@ fn job(variant: Job) -> WorkflowActivationJob {
 }
 
 /// An activity's resolution from its mocked answer, shaped as Temporal reports it.
+/// The mocks' next answer for an activity; an HTTP activity's failing status is a failure.
+fn answer_for(mocks: &mut Mocks, activity_type: &str, arguments: &[Payload]) -> Option<Answer> {
+    let answer = mocks.activity(activity_type)?;
+    if activity_type != HTTP_ACTIVITY_TYPE {
+        return Some(answer);
+    }
+    let request: Option<Value> = arguments
+        .first()
+        .and_then(|payload| serde_json::from_slice(&payload.data).ok());
+    Some(mocks::http_status_failure(answer, request.as_ref()))
+}
+
 fn resolve(seq: u32, is_local: bool, activity_type: &str, answer: Answer) -> WorkflowActivationJob {
     let status = match answer.failure {
         Some(failure) => activity_resolution::Status::Failed(activity_result::Failure {

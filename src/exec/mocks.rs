@@ -17,7 +17,8 @@
 //!
 //! An activity's (or child's) answer is one object, given to every call, or a list, one per call
 //! in order. HTTP activities are answered from `http` (or `activities` under their type), each an
-//! `http_response` with the body as `body` (base64), `body_json` or `body_text`. Signals,
+//! `http_response` with the body as `body` (base64), `body_json` or `body_text`; a status other
+//! than 2xx fails the activity with `HttpStatus`, as the worker's executor would. Signals,
 //! updates and the cancellation arrive at their virtual time (ms after the start).
 
 use std::collections::BTreeMap;
@@ -199,6 +200,43 @@ fn next(entry: Option<&mut (Answers<Answer>, usize)>) -> Option<Answer> {
     };
     *used += 1;
     Some(answer)
+}
+
+/// A mocked HTTP response with a status the executor fails on (anything but 2xx) becomes the
+/// `HttpStatus` failure the executor would report, naming `request`'s method and URL.
+pub fn http_status_failure(answer: Answer, request: Option<&Value>) -> Answer {
+    let Some(response) = &answer.result else {
+        return answer;
+    };
+    let status = response["status"].as_u64().unwrap_or(200);
+    if (200..300).contains(&status) {
+        return answer;
+    }
+    let method = request
+        .and_then(|request| request["method"].as_str())
+        .unwrap_or("GET")
+        .to_ascii_uppercase();
+    let url = request
+        .and_then(|request| request["url"].as_str())
+        .map(|url| url.split(['?', '#']).next().unwrap_or(url))
+        .unwrap_or("the URL");
+    let reason = u16::try_from(status)
+        .ok()
+        .and_then(|status| reqwest::StatusCode::from_u16(status).ok())
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("");
+    let retryable = status == 408 || status == 429 || (500..600).contains(&status);
+    Answer {
+        result: None,
+        failure: Some(MockFailure {
+            message: format!("{method} {url} answered {status} {reason}")
+                .trim_end()
+                .to_owned(),
+            failure_type: "HttpStatus".to_owned(),
+            non_retryable: !retryable,
+            details: vec![response.clone()],
+        }),
+    }
 }
 
 fn http_answer(answer: HttpAnswer) -> Answer {

@@ -30,7 +30,9 @@ impl InstanceLimits {
     pub const DEFAULT: InstanceLimits = InstanceLimits {
         deadline: Duration::from_secs(2),
         memory_limit_bytes: 64 << 20,
-        max_handles: 10_000,
+        // Every handle costs its run at least one history event, and Temporal caps a history
+        // at 51,200 by default: no run that fits in a history is stopped by this default.
+        max_handles: 50_000,
         max_pending_commands: 10_000,
         max_result_bytes: 64 << 20,
     };

@@ -28,6 +28,12 @@ Activities (arguments and results are JSON values):
     count_calls(key)           counts its calls per key in this process and returns the count,
                                for exactly-once checks across retries and replays.
 
+The order fulfilment examples' inventory (run on task queue `inventory`):
+    reserve_stock(order)       order = {"order_id", "items"}; returns {"reservation_id": "R-<id>"}.
+    release_stock(r)           r = {"reservation_id"}; returns {"released": reservation_id}.
+    refund(c)                  c = {"charge_id"}; returns {"refunded": charge_id}.
+    ship(s)                    s = {"order_id", "reservation_id"}; returns {"tracking": "T-<id>"}.
+
 Heartbeats are throttled to at most one per 200 ms whatever the activity's heartbeat timeout
 (the SDK's default is 30 s without one), so a cancellation reaches `slow` within a step or two.
 """
@@ -126,6 +132,30 @@ async def count_calls(key):
     return CALLS[key]
 
 
+@activity.defn
+async def reserve_stock(order):
+    """Reserves an order's items (the order fulfilment examples' first step)."""
+    return {"reservation_id": f"R-{order['order_id']}"}
+
+
+@activity.defn
+async def release_stock(reservation):
+    """Gives a reservation back: the compensation of reserve_stock."""
+    return {"released": reservation["reservation_id"]}
+
+
+@activity.defn
+async def refund(charge):
+    """Refunds a charge: the compensation of the payment."""
+    return {"refunded": charge["charge_id"]}
+
+
+@activity.defn
+async def ship(shipment):
+    """Ships a reserved order and returns its tracking number."""
+    return {"tracking": f"T-{shipment['order_id']}"}
+
+
 async def connect(address, namespace):
     """Connects, retrying for up to a minute so the worker can start while a server does."""
     deadline = time.monotonic() + 60
@@ -155,7 +185,19 @@ async def main():
     worker = Worker(
         client,
         task_queue=options.task_queue,
-        activities=[echo, fail_typed, flaky, slow, sleep_past_timeout, charge, count_calls],
+        activities=[
+            echo,
+            fail_typed,
+            flaky,
+            slow,
+            sleep_past_timeout,
+            charge,
+            count_calls,
+            reserve_stock,
+            release_stock,
+            refund,
+            ship,
+        ],
         max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,

@@ -1,76 +1,9 @@
-//! The example workflows of every guest language, built from source by `guest/build-all.sh`,
-//! registered with `config/examples.toml` and run through the worker on a real Temporal server.
+//! The one-shot examples, `greet` and `validate_order`: the same answers in every language.
 
-mod common;
-
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::Duration;
-
-use common::temporal::{PythonClient, TemporalServer, WorkerProcess, workflow_id};
 use serde_json::{Value, json};
 
-const LANGUAGES: [(&str, &str); 4] = [
-    ("Rust", "rust"),
-    ("C", "c"),
-    ("Zig", "zig"),
-    ("As", "assemblyscript"),
-];
-const TASK_QUEUE: &str = "examples";
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bundle(language_dir: &str, name: &str) -> PathBuf {
-    repo()
-        .join("target/guest-bundles")
-        .join(language_dir)
-        .join(format!("{name}.wasm"))
-}
-
-/// One worker for all examples, configured by `config/examples.toml` with the server address
-/// and task queue overridden from the environment, as an operator would.
-fn client() -> &'static PythonClient {
-    static CLIENT: OnceLock<(WorkerProcess, PythonClient)> = OnceLock::new();
-    &CLIENT
-        .get_or_init(|| {
-            for (_, language_dir) in LANGUAGES {
-                for name in ["greet", "validate_order"] {
-                    let path = bundle(language_dir, name);
-                    assert!(
-                        path.is_file(),
-                        "{} is missing: build the examples with guest/build-all.sh",
-                        path.display()
-                    );
-                }
-            }
-            let server = TemporalServer::shared();
-            let env = [
-                ("TEMPORAL_ADDRESS".to_owned(), server.address.clone()),
-                (
-                    "TWW__TEMPORAL__TASK_QUEUE".to_owned(),
-                    TASK_QUEUE.to_owned(),
-                ),
-            ];
-            let worker = WorkerProcess::start_with_config_file(
-                &repo().join("config/examples.toml"),
-                tempfile::tempdir().expect("temp dir"),
-                &env,
-            );
-            assert!(
-                worker.wait_for_log("polling for workflow tasks", Duration::from_secs(60)),
-                "{}",
-                worker.log()
-            );
-            let client = PythonClient {
-                address: server.address.clone(),
-                task_queue: TASK_QUEUE.to_owned(),
-            };
-            (worker, client)
-        })
-        .1
-}
+use super::common::temporal::workflow_id;
+use super::{LANGUAGES, examples};
 
 /// Runs `(workflow type suffix, args)` for every language at once; returns outcomes per language.
 fn run_everywhere(cases: &[(&str, Value)]) -> Vec<(String, Value, Value)> {
@@ -85,7 +18,7 @@ fn run_everywhere(cases: &[(&str, Value)]) -> Vec<(String, Value, Value)> {
             labels.push((workflow_type, args.clone()));
         }
     }
-    let outcomes = client().execute(&Value::Array(specs));
+    let outcomes = examples().client.execute(&Value::Array(specs));
     labels
         .into_iter()
         .zip(outcomes)
