@@ -17,6 +17,7 @@ RUN apt-get update \
     && rustup target add wasm32-unknown-unknown
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
+COPY build.rs ./
 COPY src ./src
 RUN cargo build --release --locked \
     && cp target/release/temporal-wasm-worker /usr/local/bin/temporal-wasm-worker
