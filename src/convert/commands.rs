@@ -1,5 +1,5 @@
-//! What a guest asked for, as core's workflow commands: the calls it made (with the sequence
-//! numbers the run assigned them) and how it ended the run.
+//! What a guest asked for, as core's workflow commands: the calls it made, with the sequence
+//! numbers the run assigned them (how it ended the run is [`super::endings`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,10 +9,9 @@ use temporalio_common::protos::coresdk::child_workflow::{
 };
 use temporalio_common::protos::coresdk::common::NamespacedWorkflowExecution;
 use temporalio_common::protos::coresdk::workflow_commands::{
-    ActivityCancellationType, CancelChildWorkflowExecution, CancelTimer, CancelWorkflowExecution,
-    CompleteWorkflowExecution, ContinueAsNewWorkflowExecution, FailWorkflowExecution,
-    ModifyWorkflowProperties, RequestCancelActivity, RequestCancelExternalWorkflowExecution,
-    ScheduleActivity, ScheduleLocalActivity, SetPatchMarker, SignalExternalWorkflowExecution,
+    ActivityCancellationType, CancelChildWorkflowExecution, CancelTimer, ModifyWorkflowProperties,
+    RequestCancelActivity, RequestCancelExternalWorkflowExecution, ScheduleActivity,
+    ScheduleLocalActivity, SetPatchMarker, SignalExternalWorkflowExecution,
     StartChildWorkflowExecution, StartTimer, UpsertWorkflowSearchAttributes, WorkflowCommand,
     signal_external_workflow_execution, workflow_command::Variant,
 };
@@ -24,13 +23,9 @@ use temporalio_common::protos::temporal::api::sdk::v1::UserMetadata;
 
 use crate::abi::{
     self, ActivityOptions, Call, CancellationType, ChildCancellationType, ChildWorkflowOptions,
-    ExternalWorkflow, GuestOutcome, IdReusePolicy, ParentClosePolicy, SignalExternalRequest,
-    TooManyResultPayloads,
+    ExternalWorkflow, IdReusePolicy, ParentClosePolicy, SignalExternalRequest,
 };
-use crate::convert::{
-    failure_from_abi, null_payload, payload_from_abi, payloads_from_abi, result_from_abi,
-    unspecified_failure,
-};
+use crate::convert::{null_payload, payload_from_abi};
 
 /// What commands need to know about the run that issues them, for the defaults Temporal's SDKs
 /// fill in (an activity's task queue, a continued run's type, a child's id and namespace).
@@ -309,7 +304,7 @@ fn namespaced(target: ExternalWorkflow, context: &RunContext) -> NamespacedWorkf
 }
 
 /// Search attributes from their JSON values, each sent as Temporal's SDKs send them.
-pub fn search_attributes_from_abi(
+pub(super) fn search_attributes_from_abi(
     attributes: BTreeMap<String, serde_json::Value>,
 ) -> SearchAttributes {
     SearchAttributes {
@@ -328,64 +323,6 @@ pub fn retry_policy_from_abi(policy: abi::RetryPolicy) -> RetryPolicy {
         maximum_interval: policy.maximum_interval_ms.map(duration),
         maximum_attempts: policy.maximum_attempts.unwrap_or(0),
         non_retryable_error_types: policy.non_retryable_error_types,
-    }
-}
-
-/// The command that ends the workflow the way the guest ended its run.
-pub fn terminal_command(
-    outcome: GuestOutcome,
-    context: &RunContext,
-) -> Result<Variant, TooManyResultPayloads> {
-    Ok(match outcome {
-        GuestOutcome::Completed(payloads) => {
-            Variant::CompleteWorkflowExecution(CompleteWorkflowExecution {
-                result: result_from_abi(payloads)?,
-            })
-        }
-        GuestOutcome::Failed(failure) => Variant::FailWorkflowExecution(FailWorkflowExecution {
-            failure: Some(
-                failure.map_or_else(unspecified_failure, |failure| failure_from_abi(*failure)),
-            ),
-        }),
-        GuestOutcome::ContinuedAsNew(request) => {
-            Variant::ContinueAsNewWorkflowExecution(continue_as_new(*request, context))
-        }
-        GuestOutcome::Cancelled(details) => {
-            Variant::CancelWorkflowExecution(CancelWorkflowExecution {
-                details: (!details.is_empty()).then(|| payloads_from_abi(details)),
-            })
-        }
-    })
-}
-
-fn continue_as_new(
-    request: abi::ContinueAsNewRequest,
-    context: &RunContext,
-) -> ContinueAsNewWorkflowExecution {
-    let abi::ContinueAsNewRequest {
-        args,
-        workflow_type,
-        task_queue,
-        run_timeout_ms,
-        task_timeout_ms,
-        memo,
-        search_attributes,
-        retry_policy,
-    } = request;
-    ContinueAsNewWorkflowExecution {
-        workflow_type: workflow_type.unwrap_or_else(|| context.workflow_type.clone()),
-        task_queue: task_queue.unwrap_or_else(|| context.task_queue.clone()),
-        arguments: args.into_iter().map(payload_from_abi).collect(),
-        workflow_run_timeout: run_timeout_ms.map(duration),
-        workflow_task_timeout: task_timeout_ms.map(duration),
-        memo: memo
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(key, payload)| (key, payload_from_abi(payload)))
-            .collect(),
-        search_attributes: search_attributes.map(search_attributes_from_abi),
-        retry_policy: retry_policy.map(retry_policy_from_abi),
-        ..Default::default()
     }
 }
 

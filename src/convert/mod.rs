@@ -5,6 +5,7 @@
 //! `Failure` from guest data.
 
 mod commands;
+mod endings;
 mod failures;
 mod info;
 mod payloads;
@@ -14,8 +15,8 @@ mod tests;
 
 pub use commands::{
     RunContext, command_from_call, duration, retry_policy_from_abi, search_attribute_payload,
-    terminal_command,
 };
+pub use endings::terminal_command;
 pub use failures::{
     FAILURE_SOURCE, UNSPECIFIED_FAILURE_TYPE, cancelled_failure, failure_from_abi, failure_to_abi,
     host_failure, payloads_from_abi, payloads_to_abi, unspecified_failure,

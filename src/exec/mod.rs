@@ -8,6 +8,7 @@
 
 pub mod local_run;
 pub mod mocks;
+mod resolutions;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
