@@ -2,9 +2,9 @@
 # Tests the Zig SDK and examples.
 #
 # 1. `zig test` of the SDK's own unit tests (base64, JSON, failures) and of
-#    tests/fixtures_test.zig, which encodes every request of guest/fixtures and decodes every
-#    result, info, payload and failure fixture (natively: the encoders and decoders call no
-#    host import). The SDK's scratch comes from std.testing.allocator there, so leaks fail.
+#    tests/fixtures_test.zig (its tests in tests/fixtures/), which encodes every request of
+#    guest/fixtures and decodes every result, info, payload and failure fixture (natively: the
+#    encoders and decoders call no host import). The SDK's scratch comes from std.testing.allocator there, so leaks fail.
 # 2. If the worker binary is built (<repo>/target/debug/temporal-wasm-worker, or $WORKER), the
 #    examples and tests/api_tour.zig are built and run through `temporal-wasm-worker exec`
 #    with the mocks of tests/mocks, checked against tests/exec_cases.json (memory_loop: 10,000

@@ -55,9 +55,9 @@
  * | `upsert_search_attributes`, `upsert_memo` | `upsertSearchAttributes(SearchAttributes)`, `upsertMemo(Memo)` |
  * | `emit_metric` | `counter`, `gauge`, `histogram`, `emitMetric` |
  *
- * JSON: values come in as `JsonValue` trees (`json_read.ts`) and go out as JSON text built with
- * `JsonWriter` or `jsonString` / `jsonObject` / `jsonArray` (`json_write.ts`); payloads are
- * `json/plain` unless you build them yourself (`Payload`).
+ * JSON: values come in as `JsonValue` trees (`json_value.ts`, parsed by `json_read.ts`) and go out
+ * as JSON text built with `JsonWriter` or `jsonString` / `jsonObject` / `jsonArray`
+ * (`json_write.ts`); payloads are `json/plain` unless you build them yourself (`Payload`).
  *
  * Memory: bundles use AssemblyScript's incremental runtime (TLSF + incremental GC), because a
  * durable instance lives as long as its run: everything the SDK allocates is reclaimed while
@@ -70,6 +70,7 @@ export { base64Decode, base64Encode } from "./base64";
 export { ByteBuffer, utf8Bytes } from "./bytes";
 export { CancellationChannel, Signal, SignalChannel, Update, UpdateChannel, UpdateValidator, cancellation } from "./channels";
 export { ChildCancellation, ChildHandle, ChildWorkflow, ExternalHandle, ExternalWorkflow, IdReusePolicy, ParentClosePolicy } from "./child";
+export { isReplaying, now, patched, randomBytes, randomF64, randomU64 } from "./deterministic";
 export { Failure } from "./failure";
 export { HttpHandle, HttpRequest, HttpResponse, HttpResult } from "./http";
 export { ParentInfo, WorkflowInfo, getInfo, input } from "./info";
@@ -79,10 +80,12 @@ export {
   LogLevel, abortRun, log, logDebug, logEnabled, logError, logInfo, logLevel, logTrace, logWarn, panic,
 } from "./log";
 export { BINARY_NULL, BINARY_PLAIN, JSON_PLAIN, Payload, payloadValue } from "./payload";
+export {
+  Memo, MetricKind, SearchAttributes, counter, emitMetric, gauge, histogram, setCurrentDetails, setQueryResult,
+  upsertMemo, upsertSearchAttributes,
+} from "./telling";
 export { Timer, selectTimeout, sleep } from "./timer";
 export { Command, Handle, Outcome, Status, select } from "./wait";
 export {
-  ContinueAsNew, Memo, MetricKind, SearchAttributes, complete, completeAsCancelled, completeEmpty,
-  completeWithPayloads, counter, emitMetric, fail, failWorkflow, gauge, histogram, isReplaying, now, patched,
-  randomBytes, randomF64, randomU64, setCurrentDetails, setQueryResult, upsertMemo, upsertSearchAttributes,
+  ContinueAsNew, complete, completeAsCancelled, completeEmpty, completeWithPayloads, fail, failWorkflow,
 } from "./workflow";

@@ -27,6 +27,18 @@ static inline void tw__free_json(tw_str json) {
     if (json.len) tw_free((void *)json.ptr);
 }
 
+/* ---- json_parse.c and json_read.c ---- */
+
+static inline bool tw__is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/**
+ * Scans a \uXXXX escape (`*pos` at the backslash) and, for a high surrogate, the \uXXXX low
+ * surrogate that must follow; stores the code point and moves `*pos` past the escape. False
+ * for a malformed escape or a lone surrogate: validation relies on that, and reading a
+ * validated string decodes its escapes with it.
+ */
+bool tw__scan_unicode_escape(const char **pos, const char *end, uint32_t *code_point);
+
 /* ---- json_write.c: optional fields, written only when present ---- */
 
 /** Writes `"key": "value"` when `value` is present (non-NULL pointer). */

@@ -2,7 +2,7 @@
 
 // The host calls of ABI v1, one `//go:wasmimport env <name>` each, wrapped so that the rest of the
 // SDK passes Go slices and strings. This file is the only one that touches linear-memory
-// addresses; the same wrappers exist for tests on the build machine in host_fake.go.
+// addresses; the same wrappers exist for tests on the build machine in host_fake_calls.go.
 //
 // Go's garbage collector never moves objects, and no other goroutine runs during an import call
 // (wasm is single-threaded and the call does not yield to the Go scheduler), so a pointer to a
