@@ -66,16 +66,6 @@ fn worker(queue: &str, current: &str, previous: &[&str]) -> WorkerProcess {
     start_worker(&config, dir)
 }
 
-fn stop(mut worker: WorkerProcess) {
-    worker.signal("TERM");
-    assert_eq!(
-        worker.wait_exit(Duration::from_secs(20)),
-        Some(0),
-        "{}",
-        worker.log()
-    );
-}
-
 #[test]
 fn runs_finish_on_the_version_they_started_with_and_a_missing_one_is_named() {
     // v2 issues other commands than v1 (a 100 ms timer, another result): replaying a v1 history
@@ -91,7 +81,7 @@ fn runs_finish_on_the_version_they_started_with_and_a_missing_one_is_named() {
         client.start(id, "Orders", json!([]));
         wait_for_event(&client, id, "EVENT_TYPE_TIMER_STARTED");
     }
-    stop(first);
+    first.stop();
 
     // v2 alone: the v1 runs cannot go on and say why; new runs complete on v2.
     let v2_only = worker(&queue, &v2, &[]);
@@ -108,7 +98,7 @@ fn runs_finish_on_the_version_they_started_with_and_a_missing_one_is_named() {
         assert!(message.contains(&needle), "{needle}: {failure}");
     }
     assert_eq!(client.outcome(&fresh, TIMEOUT)["result"], "v2");
-    stop(v2_only);
+    v2_only.stop();
 
     // v2 with v1 kept: the v1 runs finish on v1, new runs start on v2.
     let both = worker(&queue, &v2, &[&v1]);

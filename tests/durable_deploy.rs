@@ -102,17 +102,6 @@ fn versioned_worker(queue: &str, wat: &str) -> WorkerProcess {
     start_worker(&config, dir)
 }
 
-/// Stops a worker as an operator would and waits until it has exited.
-fn stop(mut worker: WorkerProcess) {
-    worker.signal("TERM");
-    assert_eq!(
-        worker.wait_exit(Duration::from_secs(20)),
-        Some(0),
-        "{}",
-        worker.log()
-    );
-}
-
 #[test]
 fn patched_keeps_running_workflows_on_the_old_path_after_a_redeploy() {
     let queue = format!("patched-{}", free_port());
@@ -121,7 +110,7 @@ fn patched_keeps_running_workflows_on_the_old_path_after_a_redeploy() {
     let before = workflow_id("before-patch");
     client.start(&before, "Versioned", json!([]));
     wait_for_event(&client, &before, "EVENT_TYPE_TIMER_STARTED");
-    stop(old_worker);
+    old_worker.stop();
 
     let new_worker = versioned_worker(&queue, &patched_bundle());
     let after = workflow_id("after-patch");
@@ -158,7 +147,7 @@ fn a_changed_bundle_that_issues_other_commands_fails_its_task_as_nondeterministi
     let id = workflow_id("nondeterministic");
     client.start(&id, "Versioned", json!([]));
     wait_for_event(&client, &id, "EVENT_TYPE_TIMER_STARTED");
-    stop(old_worker);
+    old_worker.stop();
 
     let new_worker = versioned_worker(&queue, &activity_instead_of_timer_bundle());
     // Other workflows keep completing on the same worker meanwhile.

@@ -399,6 +399,17 @@ impl WorkerProcess {
     pub fn is_running(&mut self) -> bool {
         matches!(self.watchdog.try_wait(), Ok(None))
     }
+
+    /// Stops the worker as an operator would (SIGTERM) and asserts that it exits 0 within 20 s.
+    pub fn stop(mut self) {
+        self.signal("TERM");
+        assert_eq!(
+            self.wait_exit(Duration::from_secs(20)),
+            Some(0),
+            "{}",
+            self.log()
+        );
+    }
 }
 
 impl Drop for WorkerProcess {
