@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A manual check that the Temporal Web UI shows what a wasm workflow publishes: its Stack Trace
-# (Call Stack) tab, its Queries tab (the published query, run from the UI) and its User
-# Metadata tab (the current details). Not part of CI: it needs Debian's chromium
+# (Call Stack) tab, its Queries tab (the published query, run from the UI), its history and
+# Search Attributes tab (the pin marker of its bundle version, in TemporalChangeVersion) and its
+# User Metadata tab (the current details). Not part of CI: it needs Debian's chromium
 # (`apt-get install -y chromium`) and takes screenshots for a person to look at.
 #
 #   bash scripts/ui-check.sh [OUT_DIR]
@@ -185,6 +186,15 @@ def main():
          ".find(button => button.innerText.trim() === 'Run Query').click()")
     wait_for('"stage": "packing"')
     shot("queries.png")
+
+    # The run's history: the pin marker of its bundle version, before its first command.
+    call("Page.navigate", url=f"{page}/history")
+    wait_for("Marker")
+    time.sleep(2)
+    shot("history.png")
+    call("Page.navigate", url=f"{page}/search-attributes")
+    wait_for("temporal-wasm-worker/bundle/sha256:")
+    shot("search-attributes.png")
 
     call("Page.navigate", url=f"{page}/user-metadata")
     wait_for("Current Details")
