@@ -13,8 +13,8 @@ use temporal_wasm_worker::config::{self, DEFAULT_DEADLINE, DEFAULT_MEMORY_LIMIT_
 use temporal_wasm_worker::exec::{self, ExecRequest};
 use temporal_wasm_worker::replay::{self, ReplayHistory};
 use temporal_wasm_worker::sandbox::BundleRegistry;
-use temporal_wasm_worker::sandbox::InstanceLimits;
 use temporal_wasm_worker::sandbox::engine::EngineCapacity;
+use temporal_wasm_worker::sandbox::{InstanceLimits, VersioningBehavior};
 use temporal_wasm_worker::shutdown::Shutdown;
 use temporal_wasm_worker::temporal::worker::{self, InstancePool};
 use temporal_wasm_worker::{health, telemetry};
@@ -217,6 +217,39 @@ fn check(config_path: &std::path::Path) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| bundles.build_id());
     println!("  build id: {build_id}");
+    let worker = &settings.worker;
+    if let Some(deployment) = &worker.deployment {
+        let behavior = match deployment.versioning_behavior {
+            VersioningBehavior::Pinned => "pinned",
+            VersioningBehavior::AutoUpgrade => "auto_upgrade",
+        };
+        println!(
+            "  worker deployment: {name}, version {name}.{build_id} (versioned routing, new runs \
+             {behavior}; route to it with `temporal worker deployment set-current-version \
+             --deployment-name {name} --build-id {build_id}`)",
+            name = deployment.name,
+        );
+    }
+    match &worker.tuner {
+        Some(tuner) => println!(
+            "  workflow task slots: resource-based, {}–{} (memory target {}, CPU target {}); \
+             activity task slots: up to {}",
+            tuner.min_workflow_slots,
+            tuner.max_workflow_slots,
+            tuner.target_memory_usage.get(),
+            tuner.target_cpu_usage.get(),
+            tuner.max_activity_slots,
+        ),
+        None => println!(
+            "  workflow task slots: {} (fixed)",
+            worker.max_outstanding_workflow_tasks
+        ),
+    }
+    let pool = InstancePool::for_settings(worker);
+    println!(
+        "  sticky cache: {} runs; instance pool: {} slots ({} for parked runs)",
+        worker.max_cached_workflows, pool.engine_slots, pool.parked_instances
+    );
     for versions in bundles.all_versions() {
         let bundle = versions.current();
         let limits = bundle.limits();

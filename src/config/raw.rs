@@ -80,6 +80,20 @@ pub(super) struct RawWorker {
     pub health_file: Option<PathBuf>,
     pub module_cache_dir: Option<PathBuf>,
     pub shutdown_timeout_secs: Option<u64>,
+    pub deployment_name: Option<String>,
+    pub deployment_versioning_behavior: Option<VersioningBehavior>,
+    pub tuner: Option<RawTuner>,
+}
+
+/// `[worker.tuner]`: resource-based slots instead of fixed counts; present (even empty) means on.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTuner {
+    pub target_memory_usage: Option<f64>,
+    pub target_cpu_usage: Option<f64>,
+    pub min_workflow_slots: Option<usize>,
+    pub max_workflow_slots: Option<usize>,
+    pub max_activity_slots: Option<usize>,
 }
 
 /// `[workflow_defaults]`: what every `[workflows.<Type>]` gets unless it says otherwise.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::sandbox::BundleSpec;
+use crate::sandbox::{BundleSpec, VersioningBehavior};
 
 /// A secret string that never prints.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -77,7 +77,8 @@ impl fmt::Debug for TlsSettings {
 pub struct WorkerSettings {
     /// Runs executing at the same time (also the number of pooled instance slots).
     pub max_concurrent_runs: u32,
-    /// Workflow tasks core may hand out before the worker completes some.
+    /// Workflow tasks core may hand out before the worker completes some: a fixed count, or with
+    /// [`WorkerSettings::tuner`] the most the tuner ever hands out (its `max_workflow_slots`).
     pub max_outstanding_workflow_tasks: usize,
     /// Runs core keeps cached between workflow tasks (sticky queues when above 0), each with its
     /// durable guest's parked instance; 0 replays every workflow task from the start.
@@ -94,6 +95,61 @@ pub struct WorkerSettings {
     pub health_file: Option<PathBuf>,
     /// How long in-flight work may take to finish after a shutdown signal.
     pub shutdown_timeout: Duration,
+    /// Resource-based task slots (`[worker.tuner]`) instead of fixed counts; `None`: fixed.
+    pub tuner: Option<TunerSettings>,
+    /// The Temporal Worker Deployment the build id is reported under, with versioned routing;
+    /// `None`: the build id only identifies the worker.
+    pub deployment: Option<DeploymentSettings>,
+}
+
+/// A share of the machine's memory or CPU, above 0 and at most 1 (validated, so never NaN).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct UsageTarget(f64);
+
+// Validation admits only finite values in (0, 1], for which `==` is an equivalence.
+impl Eq for UsageTarget {}
+
+impl UsageTarget {
+    /// `share` as a target, if it is above 0 and at most 1.
+    pub fn new(share: f64) -> Option<UsageTarget> {
+        (share > 0.0 && share <= 1.0).then_some(UsageTarget(share))
+    }
+
+    /// The share, as core's resource-based tuner takes it.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// Core's resource-based slot suppliers, the way Temporal's SDKs offer them: a task slot is
+/// handed out while the machine's (or container's) memory and CPU use stay below their targets,
+/// between a floor and a ceiling per kind of task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TunerSettings {
+    /// Memory use (of the cgroup limit in a container, else of the machine) above which no new
+    /// slot is handed out.
+    pub target_memory_usage: UsageTarget,
+    /// CPU use the tuner steers towards.
+    pub target_cpu_usage: UsageTarget,
+    /// Workflow task slots handed out whatever the load, so the worker never stalls.
+    pub min_workflow_slots: usize,
+    /// Workflow task slots never exceeded (core also holds at most `max(2, max_cached_workflows)`).
+    pub max_workflow_slots: usize,
+    /// Activity task slots (HTTP activities, remote and local) never exceeded.
+    pub max_activity_slots: usize,
+}
+
+/// A Temporal Worker Deployment: the worker polls as version `<name>.<build id>` with versioned
+/// routing on, so Temporal sends it only the runs of the version an operator made current (or
+/// ramping) and the runs pinned to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentSettings {
+    /// The deployment's name, shared by every version of this worker fleet.
+    pub name: String,
+    /// Temporal's versioning behavior for the runs this worker starts: `AutoUpgrade` moves them
+    /// to each new current version (the bundle pin keeps their code), `Pinned` keeps them on
+    /// the version they started on until they close.
+    pub versioning_behavior: VersioningBehavior,
 }
 
 /// How the worker logs.

@@ -5,17 +5,16 @@
 //! [`ActivityRunner`]; [`Worker::run`] polls workflow (and activity) tasks until shutdown. It follows
 //! core's contract: `poll_workflow_activation` is never called concurrently with itself,
 //! completions run concurrently in their own tasks, and shutdown is `initiate_shutdown` → poll
-//! until `ShutDown` → join the completion tasks → `finalize_shutdown`.
+//! until `ShutDown` → join the completion tasks → `finalize_shutdown`. What core is asked for
+//! (task slots, the version reported) is `core_config`'s business.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use temporalio_common::telemetry::TelemetryOptions;
-use temporalio_common::worker::WorkerTaskTypes;
 use temporalio_sdk_core::{
-    CoreRuntime, PollError, RuntimeOptions, Worker as CoreWorker, WorkerConfig,
-    WorkerVersioningStrategy, init_worker,
+    CoreRuntime, PollError, RuntimeOptions, Worker as CoreWorker, init_worker,
 };
 use tokio::task::JoinSet;
 
@@ -28,6 +27,9 @@ use crate::shutdown::Shutdown;
 use crate::temporal::activation::{ActivationHandler, EvictionRequester};
 use crate::temporal::activities::ActivityRunner;
 use crate::temporal::connection;
+
+mod core_config;
+use core_config::core_config;
 
 /// How often heartbeats of activities without a heartbeat timeout reach the server.
 const HEARTBEAT_THROTTLE: Duration = Duration::from_secs(1);
@@ -153,6 +155,8 @@ struct Polling {
     task_queue: String,
     identity: String,
     build_id: String,
+    /// The Worker Deployment the build id is a version of, if any.
+    deployment: Option<String>,
 }
 
 impl Worker {
@@ -233,6 +237,7 @@ impl Worker {
                 task_queue: temporal.task_queue.clone(),
                 identity: settings.worker.identity.clone(),
                 build_id,
+                deployment: settings.worker.deployment.as_ref().map(|d| d.name.clone()),
             },
         }))
     }
@@ -264,6 +269,7 @@ impl Worker {
             task_queue = %polling.task_queue,
             identity = %polling.identity,
             build_id = %polling.build_id,
+            deployment = polling.deployment.as_deref().unwrap_or("none"),
             "polling for workflow tasks"
         );
         let result = match activities {
@@ -326,38 +332,6 @@ async fn poll_workflows(
     };
     while completions.join_next().await.is_some() {}
     result
-}
-
-/// The core worker's configuration.
-fn core_config(settings: &Settings, build_id: &str) -> Result<WorkerConfig, WorkerError> {
-    let temporal = &settings.temporal;
-    let http = settings.http_activities.enabled;
-    let task_types = WorkerTaskTypes {
-        enable_workflows: true,
-        // HTTP activities run on the worker's own task queue, remote or local.
-        enable_local_activities: http,
-        enable_remote_activities: http,
-        enable_nexus: false,
-    };
-    // Requests in flight at shutdown may finish within most of the shutdown timeout; then core
-    // cancels them, so that the worker still exits within it.
-    let grace = settings.worker.shutdown_timeout.mul_f64(0.75);
-    WorkerConfig::builder()
-        .namespace(temporal.namespace.clone())
-        .task_queue(temporal.task_queue.clone())
-        .task_types(task_types)
-        .graceful_shutdown_period(grace)
-        .versioning_strategy(WorkerVersioningStrategy::None {
-            build_id: build_id.to_owned(),
-        })
-        .client_identity_override(settings.worker.identity.clone())
-        .max_cached_workflows(settings.worker.max_cached_workflows)
-        .max_outstanding_workflow_tasks(settings.worker.max_outstanding_workflow_tasks)
-        // HTTP activities heartbeat every second so that a cancellation reaches them; core's
-        // default would send heartbeats of activities without a heartbeat timeout every 30 s.
-        .default_heartbeat_throttle_interval(HEARTBEAT_THROTTLE)
-        .build()
-        .map_err(WorkerError::Config)
 }
 
 /// Asks core to evict a run, for the activation handler when the instance pool is full. Holds

@@ -18,7 +18,8 @@ what an independent Temporal client sees.
          "failure": decoded failure chain or null, "runs": number of runs in the chain,
          "events": event type names of the last run, "first_run_events": of the first run,
          "task_failures": [messages of WorkflowTaskFailed events, all runs],
-         "activity_inputs": [decoded first argument of each ActivityTaskScheduled, first run]}.
+         "activity_inputs": [decoded first argument of each ActivityTaskScheduled, first run],
+         "completed_task_identities": [identity of each WorkflowTaskCompleted, last run]}.
     durable.py ... task-failure WORKFLOW_ID TIMEOUT_S
         Waits up to TIMEOUT_S for the first WorkflowTaskFailed event of the workflow's current
         run and prints {"message", "cause"} (cause: the WorkflowTaskFailedCause name), or
@@ -111,6 +112,7 @@ async def outcome(client, workflow_id, deadline):
     # Walk the chain of runs from the first one, through continue-as-new.
     runs, run_id, task_failures = 0, first_run_id, []
     first_events, events = [], []
+    identities = []
     while run_id:
         runs += 1
         history = await history_of(client, workflow_id, run_id)
@@ -118,6 +120,11 @@ async def outcome(client, workflow_id, deadline):
         if runs == 1:
             first_events = history
         events = names
+        identities = [
+            event.workflow_task_completed_event_attributes.identity
+            for event in history
+            if event.HasField("workflow_task_completed_event_attributes")
+        ]
         next_run = None
         for event in history:
             if event.HasField("workflow_task_failed_event_attributes"):
@@ -140,6 +147,7 @@ async def outcome(client, workflow_id, deadline):
         "first_run_events": [EventType.Name(event.event_type) for event in first_events],
         "task_failures": task_failures,
         "activity_inputs": activity_inputs,
+        "completed_task_identities": identities,
     }
 
 
