@@ -12,9 +12,13 @@ Rows, measured in the same run and interleaved (the order rotates every repetiti
 For each repetition and row, on a fresh in-memory dev server (so every drain starts from the
 same empty state; `--address` shares one existing server instead): start N workflows
 (`Greet("Temporal")`) on a fresh task queue with the Python client, then start the worker and
-sample, every 0.2 s, how many have completed (visibility count), the worker's and the server's
-CPU seconds (/proc/<pid>/stat) and the whole machine's busy CPU seconds (/proc/stat). Reported,
-as medians over the repetitions:
+sample, every 0.2 s, how many have completed, the worker's and the server's CPU seconds
+(/proc/<pid>/stat) and the whole machine's busy CPU seconds (/proc/stat). How "completed" is
+counted is the mode (`--mode`, both by default, each a row of its own):
+  - count: the server's visibility count of completed workflows, polled by one client;
+  - await: as real callers do, the client awaits every workflow's result, 100 result
+    long-polls in flight at once, and counts the results it got.
+Reported, as medians over the repetitions:
   - drain wf/s and worker CPU ms/wf over the steady window from 10 % to 90 % of N completed
     (start-up and the tail excluded; with too few samples, over the whole drain);
   - worker CPU ms/wf over the whole life of the process (start-up included);
@@ -25,6 +29,7 @@ as medians over the repetitions:
     . scripts/env.sh
     python bench/e2e.py                 # full: release builds, N=1000, 3 repetitions
     python bench/e2e.py --smoke         # CI: debug builds, N=10, 1 repetition, no timing claims
+    python bench/e2e.py --mode await    # only the callers-await-results drains
 """
 
 import argparse
@@ -52,6 +57,9 @@ WORKFLOW_TYPE = "Greet"
 INPUT = "Temporal"
 EXPECTED = "Hello, Temporal!"
 SAMPLE_EVERY_S = 0.2
+MODES = ("count", "await")
+# Result long-polls a caller keeps in flight in the await mode.
+AWAITING_AT_ONCE = 100
 
 
 def build(release):
@@ -94,7 +102,24 @@ async def completed(client, task_queue):
     return (await client.count_workflows(query)).count
 
 
-async def drain(row, binaries, server, client, count, workdir):
+class AwaitedResults:
+    """The await mode's caller: awaits every workflow's result, AWAITING_AT_ONCE at a time."""
+
+    def __init__(self, handles):
+        self.done = 0
+        self.results = []
+        limit = asyncio.Semaphore(AWAITING_AT_ONCE)
+
+        async def await_one(handle):
+            async with limit:
+                result = await handle.result()
+            self.results.append(result)
+            self.done += 1
+
+        self.task = asyncio.gather(*(await_one(handle) for handle in handles))
+
+
+async def drain(row, mode, binaries, server, client, count, workdir):
     """One measurement: pre-start `count` workflows, start the worker, time the drain."""
     task_queue = f"bench-{row}-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
@@ -103,6 +128,7 @@ async def drain(row, binaries, server, client, count, workdir):
     command, env = worker_command(row, binaries, server.address, task_queue, workdir)
     worker_log = workdir / f"{task_queue}.log"
     server_pid = server.process.pid if server.process else None
+    awaited = AwaitedResults(handles) if mode == "await" else None
     t0 = time.monotonic()
     process = benchlib.spawn(command, worker_log, env)
     # (seconds since start, completed, worker CPU s, server CPU s, machine busy CPU s)
@@ -110,7 +136,10 @@ async def drain(row, binaries, server, client, count, workdir):
     try:
         deadline = t0 + max(120, count * 0.5)
         while True:
-            done = await completed(client, task_queue)
+            if awaited is None:
+                done = await completed(client, task_queue)
+            else:
+                done = awaited.done
             samples.append((
                 time.monotonic() - t0,
                 done,
@@ -130,10 +159,14 @@ async def drain(row, binaries, server, client, count, workdir):
         peak_rss_kib = benchlib.memory_kib(process.pid, "VmHWM")
     finally:
         benchlib.stop(process)
-    result = await handles[-1].result()
-    if result != EXPECTED:
-        raise RuntimeError(f"{row}: workflow returned {result!r}, expected {EXPECTED!r}")
-    return summarize(row, count, samples, peak_rss_kib)
+    if awaited is not None:
+        await awaited.task
+    results = awaited.results if awaited is not None else [await handles[-1].result()]
+    if any(result != EXPECTED for result in results):
+        raise RuntimeError(f"{row}: a workflow did not return {EXPECTED!r}")
+    measurement = summarize(f"{row} ({mode})", count, samples, peak_rss_kib)
+    measurement["row"], measurement["mode"] = row, mode
+    return measurement
 
 
 def summarize(row, count, samples, peak_rss_kib):
@@ -176,7 +209,15 @@ def summarize(row, count, samples, peak_rss_kib):
     return measurement
 
 
-def report(results, rows, count, reps, release):
+def report(all_results, rows, modes, count, reps, release):
+    for mode in modes:
+        print(f"\n## Mode `{mode}`: " + (
+            "callers await every result (100 in flight)\n" if mode == "await"
+            else "completions counted in visibility\n"))
+        report_mode([m for m in all_results if m["mode"] == mode], rows, count, reps, release)
+
+
+def report_mode(results, rows, count, reps, release):
     by_row = {row: [m for m in results if m["row"] == row] for row in rows}
     med = {
         row: {key: median([m[key] for m in runs]) for key in runs[0] if key != "row"}
@@ -248,21 +289,25 @@ async def main_async(options):
     binaries = build(release)
     benchlib.greet_bundle()
     rows = ROWS + (("wasm-bt",) if options.backtrace_row else ())
+    modes = MODES if options.mode == "both" else (options.mode,)
+    runs = [(row, mode) for mode in modes for row in rows]
     results = []
     with tempfile.TemporaryDirectory(prefix="tww-e2e-") as tmp:
         for rep in range(reps):
-            order = rows[rep % len(rows):] + rows[: rep % len(rows)]
-            for row in order:
+            order = runs[rep % len(runs):] + runs[: rep % len(runs)]
+            for row, mode in order:
                 # A fresh dev server for every drain: one that keeps every finished workflow
                 # slows down as they pile up, which would favour whichever row ran first.
-                workdir = Path(tmp) / f"{rep + 1}-{row}"
+                workdir = Path(tmp) / f"{rep + 1}-{row}-{mode}"
                 workdir.mkdir()
                 with benchlib.DevServer(workdir, options.address) as server:
                     client = await Client.connect(server.address)
-                    measurement = await drain(row, binaries, server, client, count, workdir)
+                    measurement = await drain(
+                        row, mode, binaries, server, client, count, workdir
+                    )
                 measurement["rep"] = rep + 1
                 results.append(measurement)
-    report(results, rows, count, reps, release)
+    report(results, rows, modes, count, reps, release)
 
 
 def main():
@@ -273,6 +318,10 @@ def main():
     parser.add_argument("--n", type=int, help="workflows per drain (default 1000; smoke 10)")
     parser.add_argument("--reps", type=int, help="repetitions (default 3; smoke 1)")
     parser.add_argument("--address", help="use this server instead of starting a dev server")
+    parser.add_argument(
+        "--mode", choices=("both",) + MODES, default="both",
+        help="how completions are counted: visibility count, callers awaiting results, or both",
+    )
     parser.add_argument(
         "--backtrace-row", action="store_true",
         help="add a row: the WASM worker with RUST_BACKTRACE=1 (workers otherwise run without it)",
