@@ -100,7 +100,7 @@ temporal workflow result --address "$address" --workflow-id "$cancelled" || true
 # it waits; an `add_note` update is validated and counted; the `approve` signal lets it ship.
 order='{"order_id":"A-17","items":[{"sku":"apple","quantity":3,"unit_price_cents":125}],'
 order+='"payment_url":"http://127.0.0.1:18089/charges"}'
-for language in Rust C Zig As Go; do
+for language in Rust C Zig As Go Js Ts; do
     id="demo-order-$language-$RANDOM"
     echo
     echo "== ${language}OrderFulfilment"

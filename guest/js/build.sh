@@ -7,6 +7,8 @@
 #                     [--root DIR]            --root widens that, for imports from `../`)
 #   --no-snapshot                             bundles that parse their JavaScript at every run
 #                                             instead of starting from a pre-initialised heap
+#   guest/js/build.sh --tools                 only the engine, the build tool and typescript
+#                                             (what test.sh needs)
 #
 # What it needs, installed when missing (build artefacts stay under <repo>/target/guest-js):
 #   - Debian's clang, lld, wasi-libc and libclang-rt-14-dev-wasm32 (apt-get), for the engine;
@@ -30,13 +32,14 @@ quickjs_sha256="43d2e48272208721a7aaea8e3f02d4b9318f12ef20cc4f5421b59d9a470706ef
 quickjs_dir="$work/src/quickjs_ng-$quickjs_version/upstream-quickjs"
 
 # ---- arguments ----
-file="" output="" root="" no_snapshot=""
+file="" output="" root="" no_snapshot="" tools_only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -o) output="$2"; shift 2 ;;
         --root) root="$2"; shift 2 ;;
         --no-snapshot) no_snapshot="--no-snapshot"; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --tools) tools_only=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) file="$1"; shift ;;
     esac
@@ -136,6 +139,12 @@ bundle() { # root entry output
     "$tool" build --engine "$engine" --sdk "$here/sdk" --root "$1" --entry "$2" -o "$3" $no_snapshot
     echo "$3 ($(wc -c <"$3") bytes)"
 }
+
+if [ -n "$tools_only" ]; then
+    ensure_typescript
+    echo "$engine"
+    exit 0
+fi
 
 if [ -n "$file" ]; then
     file="$(cd "$(dirname "$file")" && pwd)/$(basename "$file")"

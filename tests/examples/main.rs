@@ -3,7 +3,7 @@
 //! next to what they call: the inventory activities (Temporal's Python SDK on task queue
 //! `inventory`) and the payment API (`tests/support/payments.py` on loopback).
 //!
-//! Every case runs in all five languages at once, and every language must give the same answer.
+//! Every case runs in all seven languages at once, and every language must give the same answer.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -21,12 +21,14 @@ use common::temporal::{PythonClient, TemporalServer, WorkerProcess, free_port};
 use payments::PaymentApi;
 
 /// Workflow type prefix and bundle folder of each language.
-const LANGUAGES: [(&str, &str); 5] = [
+const LANGUAGES: [(&str, &str); 7] = [
     ("Rust", "rust"),
     ("C", "c"),
     ("Zig", "zig"),
     ("As", "assemblyscript"),
     ("Go", "go"),
+    ("Js", "js"),
+    ("Ts", "ts"),
 ];
 const TASK_QUEUE: &str = "examples";
 /// The queue `config/examples.toml`'s order examples schedule their activities on.
