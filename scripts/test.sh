@@ -47,3 +47,9 @@ echo "== benchmark smoke runs" >&2
 cargo test --locked --bench host_path --bench floor_worker
 "$PYTHON" bench/e2e.py --smoke
 "$PYTHON" bench/startup.py --smoke
+# The durable benchmarks: their bench_steps bundles first (the Rust benches skip a missing one).
+bash bench/guests/build.sh
+cargo test --locked --bench resume_path --bench parked_memory
+"$PYTHON" bench/durable_e2e.py --smoke
+"$PYTHON" bench/parked.py --smoke
+"$PYTHON" bench/replay.py --smoke
