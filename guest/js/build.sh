@@ -2,7 +2,9 @@
 # Builds JavaScript and TypeScript workflows into temporal-wasm-worker bundles.
 #
 #   guest/js/build.sh                         the examples, in JS and TS, into
-#                                             ${BUNDLE_DIR:-<repo>/target/guest-bundles}/{js,ts}/<name>.wasm
+#                                             ${BUNDLE_DIR:-<repo>/target/guest-bundles}/{js,ts}/<name>.wasm,
+#                                             and bench/bench_steps.js into
+#                                             <repo>/target/bench-bundles/js/bench_steps.wasm
 #   guest/js/build.sh FILE.js|FILE.ts -o OUT  one workflow (its imports are found from FILE's folder;
 #                     [--root DIR]            --root widens that, for imports from `../`)
 #   --no-snapshot                             bundles that parse their JavaScript at every run
@@ -39,7 +41,7 @@ while [ $# -gt 0 ]; do
         --root) root="$2"; shift 2 ;;
         --no-snapshot) no_snapshot="--no-snapshot"; shift ;;
         --tools) tools_only=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) file="$1"; shift ;;
     esac
@@ -178,4 +180,6 @@ compile_ts "$here/tsconfig.json"
 for example in "${examples[@]}"; do
     bundle "$work/ts-out" "$work/ts-out/examples/$example/$example.js" "$out_dir/ts/$example.wasm"
 done
-echo "built ${#examples[@]} JavaScript and ${#examples[@]} TypeScript bundles in $(elapsed)"
+# The durable benchmarks' workflow (bench/guests/README.md), built as the examples are.
+bundle "$here" "$here/bench/bench_steps.js" "$repo_root/target/bench-bundles/js/bench_steps.wasm"
+echo "built ${#examples[@]} JavaScript and ${#examples[@]} TypeScript bundles and bench_steps in $(elapsed)"
