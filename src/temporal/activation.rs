@@ -7,7 +7,9 @@
 //! the guest made. The meaning of each job is [`WorkflowRun`]'s business.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use temporalio_common::protos::coresdk::workflow_activation::{
     RemoveFromCache, WorkflowActivation, remove_from_cache::EvictionReason,
@@ -36,10 +38,16 @@ pub type EvictionRequester = Box<dyn Fn(&str) + Send + Sync>;
 /// Durable instances alive at once when the worker does not say (tests, benchmarks).
 const DEFAULT_INSTANCE_SLOTS: usize = 1024;
 
+/// How often a new run waiting for a pool slot checks whether another parked run must be
+/// evicted for it (a run may park, and so become evictable, after the wait began).
+const SLOT_WAIT_RECHECK: Duration = Duration::from_millis(50);
+
 /// One cached run: `None` while its activation is being processed.
 struct CachedRun {
     run: Option<WorkflowRun>,
     last_used: u64,
+    /// Whether core was asked to evict it for a run waiting for a pool slot.
+    eviction_asked: bool,
 }
 
 /// The runs core has cached, by run id, with a use counter for least-recently-used eviction.
@@ -57,6 +65,8 @@ pub struct ActivationHandler {
     run_slots: Semaphore,
     /// Durable instances alive at once: what the engine's pool can hold beyond running guests.
     instance_slots: Arc<Semaphore>,
+    /// New runs waiting for an instance slot: each needs one eviction asked for it.
+    slot_waiters: AtomicUsize,
     cache: Mutex<RunCache>,
     metrics: Arc<WorkerMetrics>,
     /// How to ask core to evict a run when the pool is full.
@@ -78,6 +88,7 @@ impl ActivationHandler {
             context,
             run_slots: Semaphore::new(max_concurrent_runs.max(1) as usize),
             instance_slots: Arc::new(Semaphore::new(DEFAULT_INSTANCE_SLOTS)),
+            slot_waiters: AtomicUsize::new(0),
             cache: Mutex::new(RunCache::default()),
             metrics,
             evict: Box::new(|_| {}),
@@ -153,13 +164,14 @@ impl ActivationHandler {
                 let mut cache = self.cache();
                 cache.clock += 1;
                 let last_used = cache.clock;
-                cache.runs.insert(
-                    run_id,
-                    CachedRun {
-                        run: Some(run),
-                        last_used,
-                    },
-                );
+                // An eviction already asked for stays asked: core will still deliver it.
+                let cached = cache.runs.entry(run_id).or_insert(CachedRun {
+                    run: None,
+                    last_used,
+                    eviction_asked: false,
+                });
+                cached.run = Some(run);
+                cached.last_used = last_used;
                 activated
             }
             Err(message) => {
@@ -234,35 +246,58 @@ impl ActivationHandler {
 
     /// A pool slot for a new durable instance. When none is free, the least recently used run
     /// with a parked instance is evicted through core, and its slot comes back with the
-    /// eviction.
+    /// eviction. Each waiting run has one eviction asked for it; one that finds no parked run
+    /// (they were all mid-activation) asks again once one has parked.
     async fn instance_slot(&self) -> OwnedSemaphorePermit {
         if let Ok(permit) = Arc::clone(&self.instance_slots).try_acquire_owned() {
             return permit;
         }
+        let _waiting = SlotWaiter::new(&self.slot_waiters);
+        let acquire = Arc::clone(&self.instance_slots).acquire_owned();
+        tokio::pin!(acquire);
+        loop {
+            self.evict_for_waiting_runs();
+            tokio::select! {
+                permit = &mut acquire => return match permit {
+                    Ok(permit) => permit,
+                    // The semaphore is never closed; if it were, run without a slot, not hang.
+                    Err(_) => Arc::new(Semaphore::new(1))
+                        .try_acquire_owned()
+                        .unwrap_or_else(|_| unreachable!("a fresh semaphore has a permit")),
+                },
+                () = tokio::time::sleep(SLOT_WAIT_RECHECK) => {}
+            }
+        }
+    }
+
+    /// Asks core to evict the least recently used parked run not yet asked for, if fewer
+    /// evictions are pending than runs wait for a slot.
+    fn evict_for_waiting_runs(&self) {
         let victim = {
-            let cache = self.cache();
+            let mut cache = self.cache();
+            let pending = cache.runs.values().filter(|c| c.eviction_asked).count();
+            if pending >= self.slot_waiters.load(Ordering::Relaxed) {
+                return;
+            }
             cache
                 .runs
-                .iter()
+                .iter_mut()
                 .filter(|(_, cached)| {
-                    cached
-                        .run
-                        .as_ref()
-                        .is_some_and(WorkflowRun::has_live_instance)
+                    !cached.eviction_asked
+                        && cached
+                            .run
+                            .as_ref()
+                            .is_some_and(WorkflowRun::has_live_instance)
                 })
                 .min_by_key(|(_, cached)| cached.last_used)
-                .map(|(run_id, _)| run_id.clone())
+                .map(|(run_id, cached)| {
+                    cached.eviction_asked = true;
+                    run_id.clone()
+                })
         };
         if let Some(run_id) = victim {
             tracing::info!(%run_id, "instance pool full: evicting the least recently used run");
             (self.evict)(&run_id);
-        }
-        match Arc::clone(&self.instance_slots).acquire_owned().await {
-            Ok(permit) => permit,
-            // The semaphore is never closed; if it were, run without a slot rather than hang.
-            Err(_) => Arc::new(Semaphore::new(1))
-                .try_acquire_owned()
-                .unwrap_or_else(|_| unreachable!("a fresh semaphore has a permit")),
         }
     }
 
@@ -359,4 +394,21 @@ fn host_error(run_id: String, message: String) -> WorkflowActivationCompletion {
     tracing::error!(%run_id, "{message}");
     let failure = convert::host_failure(message, WORKER_ERROR_FAILURE_TYPE, false);
     WorkflowActivationCompletion::fail(run_id, failure, None)
+}
+
+/// Counts a run waiting for an instance slot for as long as it waits (also if its activation
+/// is dropped while waiting).
+struct SlotWaiter<'a>(&'a AtomicUsize);
+
+impl<'a> SlotWaiter<'a> {
+    fn new(waiters: &'a AtomicUsize) -> SlotWaiter<'a> {
+        waiters.fetch_add(1, Ordering::Relaxed);
+        SlotWaiter(waiters)
+    }
+}
+
+impl Drop for SlotWaiter<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
