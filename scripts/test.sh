@@ -15,6 +15,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo fmt --manifest-path guest/rust/Cargo.toml --all -- --check
 cargo fmt --manifest-path tests/guests/scenario/Cargo.toml --all -- --check
+cargo fmt --manifest-path guest/js/tools/Cargo.toml --all -- --check
 bash scripts/lint-docker.sh
 
 echo "== guest example bundles" >&2
@@ -32,6 +33,7 @@ bash guest/c/test.sh
 bash guest/zig/test.sh
 bash guest/assemblyscript/test.sh
 bash guest/go/build.sh --test
+bash guest/js/test.sh
 
 echo "== tests" >&2
 cargo test --locked
