@@ -40,8 +40,8 @@ mod floods;
 mod handles;
 #[path = "durable_hostile/json.rs"]
 mod json;
-#[path = "durable_hostile/known_bugs.rs"]
-mod known_bugs;
+#[path = "durable_hostile/completion_size.rs"]
+mod completion_size;
 
 use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
 

@@ -20,6 +20,7 @@ mod info;
 mod outcome;
 mod payload;
 mod results;
+mod size;
 #[cfg(test)]
 mod tests;
 

@@ -89,6 +89,21 @@ pub enum GuestBug {
     /// One of the per-run caps was exceeded.
     #[error(transparent)]
     CapExceeded(#[from] CapExceeded),
+    /// One activation's commands would not fit in the workflow task completion that carries
+    /// them to the server.
+    #[error(
+        "the commands issued in one activation without waiting ({commands}, this one included) \
+         take about {bytes} bytes, over the {limit} bytes one workflow task completion can \
+         carry (gRPC's message limit): issue fewer or smaller commands between waits"
+    )]
+    CompletionTooLarge {
+        /// Commands issued since the guest last waited, the one refused included.
+        commands: usize,
+        /// Their estimated size in a completion.
+        bytes: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A v1 call's input parsed but asks for something the ABI does not allow.
     #[error("{call}: {problem}")]
     BadRequest {
@@ -197,6 +212,7 @@ impl GuestBug {
             GuestBug::TooManyResultPayloads(_) => "too_many_result_payloads",
             GuestBug::Handle(_) => "handle_misuse",
             GuestBug::CapExceeded(_) => "cap_exceeded",
+            GuestBug::CompletionTooLarge { .. } => "completion_too_large",
             GuestBug::BadRequest { .. } => "bad_request",
         }
     }

@@ -19,7 +19,8 @@ fn a_million_start_timer_calls_in_one_activation_stop_at_max_pending_commands() 
     assert_eq!(harness.start("run-1").guest_bug(), COMMANDS_CAP);
     harness.assert_back_at_baseline(&["run-1"]);
 
-    // With `max_pending_commands` raised, `max_handles` stops it.
+    // With `max_pending_commands` raised, what one completion can carry stops it (before
+    // `max_handles` would, at 50,000).
     let limits = InstanceLimits {
         max_pending_commands: 1_000_000,
         ..InstanceLimits::DEFAULT
@@ -27,8 +28,9 @@ fn a_million_start_timer_calls_in_one_activation_stop_at_max_pending_commands() 
     let harness = Harness::new(&guests::starts_timers(1_000_000), limits);
     assert_eq!(
         harness.start("run-1").guest_bug(),
-        "the run asked for handle 50001: the cap is 50000 (raise `max_handles` if this is \
-         intended)"
+        "the commands issued in one activation without waiting (49933, this one included) take \
+         about 4194372 bytes, over the 4194304 bytes one workflow task completion can carry \
+         (gRPC's message limit): issue fewer or smaller commands between waits"
     );
     harness.assert_back_at_baseline(&["run-1"]);
 

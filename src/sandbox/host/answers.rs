@@ -43,7 +43,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                     offset,
                     len,
                 )?;
-                durable.respond_update(update_id, answer)
+                durable.respond_update(update_id, answer, len)
             })
         },
     )?;

@@ -24,7 +24,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                     ));
                 }
                 let handle = durable.handles.issue(HandleKind::Timer)?;
-                durable.push_call(Call::StartTimer { handle, request })?;
+                durable.push_call(Call::StartTimer { handle, request }, len)?;
                 Ok(handle)
             })
         },
@@ -45,10 +45,13 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 check_activity_options(&options)?;
                 let kind = HandleKind::Activity(options.activity_type.clone());
                 let handle = durable.handles.issue(kind)?;
-                durable.push_call(Call::StartActivity {
-                    handle,
-                    options: Box::new(options),
-                })?;
+                durable.push_call(
+                    Call::StartActivity {
+                        handle,
+                        options: Box::new(options),
+                    },
+                    len,
+                )?;
                 Ok(handle)
             })
         },
@@ -70,11 +73,14 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 let input = guest_memory::read(memory, "start_http_activity", offset, len)?;
                 let kind = HandleKind::HttpActivity(format!("{} {}", request.method, request.url));
                 let handle = durable.handles.issue(kind)?;
-                durable.push_call(Call::StartHttpActivity {
-                    handle,
-                    request: Box::new(request),
-                    input: input.to_vec(),
-                })?;
+                durable.push_call(
+                    Call::StartHttpActivity {
+                        handle,
+                        request: Box::new(request),
+                        input: input.to_vec(),
+                    },
+                    len,
+                )?;
                 Ok(handle)
             })
         },

@@ -35,7 +35,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                     "search attribute",
                     attributes.keys(),
                 )?;
-                durable.push_call(Call::UpsertSearchAttributes(attributes))
+                durable.push_call(Call::UpsertSearchAttributes(attributes), len)
             })
         },
     )?;
@@ -48,7 +48,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 let memo: BTreeMap<String, Option<Payload>> =
                     read_input(memory, "upsert_memo", "upsert_memo input", offset, len)?;
                 check_keys("upsert_memo", "memo key", memo.keys())?;
-                durable.push_call(Call::UpsertMemo(memo))
+                durable.push_call(Call::UpsertMemo(memo), len)
             })
         },
     )?;
@@ -61,7 +61,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 let metric: MetricRequest =
                     read_input(memory, "emit_metric", "emit_metric input", offset, len)?;
                 check_metric(&metric)?;
-                durable.push_call(Call::EmitMetric(Box::new(metric)))
+                durable.push_call(Call::EmitMetric(Box::new(metric)), len)
             })
         },
     )?;

@@ -232,7 +232,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                                 duration_ms: ms,
                                 summary: Some("WASI poll_oneoff".to_owned()),
                             };
-                            durable.push_call(Call::StartTimer { handle, request })?;
+                            durable.push_call(Call::StartTimer { handle, request }, 0)?;
                             Some(handle)
                         }
                         _ => None,

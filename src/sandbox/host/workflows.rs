@@ -32,10 +32,13 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 not_blank("start_child_workflow", "namespace", &options.namespace)?;
                 let kind = HandleKind::ChildWorkflow(options.workflow_type.clone());
                 let handle = durable.handles.issue(kind)?;
-                durable.push_call(Call::StartChildWorkflow {
-                    handle,
-                    options: Box::new(options),
-                })?;
+                durable.push_call(
+                    Call::StartChildWorkflow {
+                        handle,
+                        options: Box::new(options),
+                    },
+                    len,
+                )?;
                 Ok(handle)
             })
         },
@@ -61,10 +64,13 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 )?;
                 let kind = HandleKind::ExternalSignal(request.signal_name.clone());
                 let handle = durable.handles.issue(kind)?;
-                durable.push_call(Call::SignalExternal {
-                    handle,
-                    request: Box::new(request),
-                })?;
+                durable.push_call(
+                    Call::SignalExternal {
+                        handle,
+                        request: Box::new(request),
+                    },
+                    len,
+                )?;
                 Ok(handle)
             })
         },
@@ -85,7 +91,7 @@ pub(super) fn register(linker: &mut Linker<InstanceState>) -> wasmtime::Result<(
                 check_target("cancel_external_workflow", &target)?;
                 let kind = HandleKind::ExternalCancel(target.workflow_id.clone());
                 let handle = durable.handles.issue(kind)?;
-                durable.push_call(Call::CancelExternal { handle, target })?;
+                durable.push_call(Call::CancelExternal { handle, target }, len)?;
                 Ok(handle)
             })
         },

@@ -9,9 +9,33 @@ use crate::sandbox::published::Published;
 
 use super::DurableState;
 
+/// Most bytes the commands of one activation may take: gRPC's default message limit, which both
+/// core's client and Temporal's frontend apply to the workflow task completion carrying them. A
+/// completion over it is never delivered (core fails it, the task times out and is retried for
+/// ever), so the guest is stopped at the call that would cross it instead.
+pub const COMPLETION_BYTES_LIMIT: u64 = 4 << 20;
+
+/// What one command adds to a completion beyond its request's JSON (sequence number, command
+/// wrapper, default options), deliberately on the high side of what core encodes.
+const COMMAND_OVERHEAD_BYTES: u64 = 64;
+
 impl DurableState {
-    /// Records a call for the activation's completion, within the per-activation cap.
-    pub(crate) fn push_call(&mut self, call: Call) -> Result<(), GuestBug> {
+    /// Records a call for the activation's completion, within the per-activation caps: the
+    /// count of commands, and their size, estimated from the length of the guest's request
+    /// (`request_len`, its payloads counted raw) so that the host never holds more than one
+    /// completion can carry.
+    pub(crate) fn push_call(&mut self, call: Call, request_len: u32) -> Result<(), GuestBug> {
+        let raw_len = u64::from(request_len).saturating_sub(call.base64_overhead() as u64);
+        let pending_bytes = self
+            .pending_bytes
+            .saturating_add(raw_len + COMMAND_OVERHEAD_BYTES);
+        if pending_bytes > COMPLETION_BYTES_LIMIT {
+            return Err(GuestBug::CompletionTooLarge {
+                commands: self.calls.len() + 1,
+                bytes: pending_bytes,
+                limit: COMPLETION_BYTES_LIMIT,
+            });
+        }
         if self.calls.len() >= self.max_pending_commands as usize {
             return Err(GuestBug::CapExceeded(CapExceeded {
                 what: format!(
@@ -33,6 +57,7 @@ impl DurableState {
             self.descriptions.insert(*handle, call.describe());
         }
         self.calls.push(call);
+        self.pending_bytes = pending_bytes;
         Ok(())
     }
 
@@ -59,10 +84,13 @@ impl DurableState {
         }
         let answer = !self.replaying || self.known_patches.contains(patch_id);
         if answer {
-            self.push_call(Call::SetPatchMarker {
-                patch_id: patch_id.to_owned(),
-                deprecated,
-            })?;
+            self.push_call(
+                Call::SetPatchMarker {
+                    patch_id: patch_id.to_owned(),
+                    deprecated,
+                },
+                patch_id.len() as u32,
+            )?;
         }
         self.patch_answers.insert(patch_id.to_owned(), answer);
         Ok(answer)
@@ -111,6 +139,7 @@ impl DurableState {
         &mut self,
         update_id: String,
         answer: UpdateAnswer,
+        answer_len: u32,
     ) -> Result<(), GuestBug> {
         let kind = match &answer {
             UpdateAnswer::Rejected(_) => Answer::Reject,
@@ -131,7 +160,8 @@ impl DurableState {
                 call: "respond_update",
                 problem,
             })?;
-        self.push_call(Call::RespondUpdate { update_id, answer })
+        let request_len = answer_len.saturating_add(update_id.len() as u32);
+        self.push_call(Call::RespondUpdate { update_id, answer }, request_len)
     }
 
     /// What the guest publishes for queries.
@@ -166,7 +196,7 @@ impl DurableState {
             return Ok(());
         }
         if matches!(kind, Some(HandleKind::Timer)) {
-            self.push_call(Call::CancelTimer { handle })?;
+            self.push_call(Call::CancelTimer { handle }, 0)?;
             let cancelled = Resolution::Cancelled(Failure {
                 message: Some("timer cancelled by the workflow".to_owned()),
                 kind: Some(FailureKind::Cancelled),
@@ -175,9 +205,9 @@ impl DurableState {
             });
             self.deliver(handle, cancelled.to_json())?;
         } else if matches!(kind, Some(HandleKind::ChildWorkflow(_))) {
-            self.push_call(Call::CancelChildWorkflow { handle })?;
+            self.push_call(Call::CancelChildWorkflow { handle }, 0)?;
         } else {
-            self.push_call(Call::RequestCancelActivity { handle })?;
+            self.push_call(Call::RequestCancelActivity { handle }, 0)?;
         }
         Ok(())
     }

@@ -28,6 +28,8 @@ pub struct DurableState {
     pub(crate) handles: HandleTable,
     /// Calls made since the host last collected them, in call order.
     calls: Vec<Call>,
+    /// Estimated bytes of `calls` in a completion (see `push_call`).
+    pending_bytes: u64,
     max_pending_commands: u32,
     /// Workflow time of the current activation, in ms since the Unix epoch.
     now_ms: i64,
@@ -65,6 +67,7 @@ impl DurableState {
         DurableState {
             handles: HandleTable::new(limits.max_handles, limits.max_result_bytes),
             calls: Vec::new(),
+            pending_bytes: 0,
             max_pending_commands: limits.max_pending_commands,
             now_ms,
             rng: DeterministicRng::new(randomness_seed),
@@ -165,6 +168,7 @@ impl DurableState {
 
     /// The calls made since the last collection, in call order.
     pub fn take_calls(&mut self) -> Vec<Call> {
+        self.pending_bytes = 0;
         std::mem::take(&mut self.calls)
     }
 
