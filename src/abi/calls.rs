@@ -205,15 +205,41 @@ pub struct ExternalWorkflow {
 
 /// `signal_external_workflow`'s input.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(from = "SignalExternalFields")]
 pub struct SignalExternalRequest {
     /// The workflow to signal.
-    #[serde(flatten)]
     pub target: ExternalWorkflow,
     /// The signal's name; required.
     pub signal_name: String,
     /// The signal's arguments.
     pub args: Vec<Payload>,
+}
+
+/// [`SignalExternalRequest`] as the guest writes it, the target's fields beside the signal's.
+/// Decoded field by field so that a refusal names its field (`#[serde(flatten)]` would report
+/// every error at the document itself).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct SignalExternalFields {
+    workflow_id: String,
+    run_id: Option<String>,
+    namespace: Option<String>,
+    signal_name: String,
+    args: Vec<Payload>,
+}
+
+impl From<SignalExternalFields> for SignalExternalRequest {
+    fn from(fields: SignalExternalFields) -> SignalExternalRequest {
+        SignalExternalRequest {
+            target: ExternalWorkflow {
+                workflow_id: fields.workflow_id,
+                run_id: fields.run_id,
+                namespace: fields.namespace,
+            },
+            signal_name: fields.signal_name,
+            args: fields.args,
+        }
+    }
 }
 
 /// `emit_metric`'s input.
