@@ -137,6 +137,14 @@ static void evaluate_workflow(void) {
     if (JS_IsException(result)) fail_build(tw_archive_entry());
     JS_FreeValue(tw_ctx, result);
     JS_RunGC(tw_rt);
+    /* QuickJS's first cycle collection comes at a fixed 256 KiB of heap, which the evaluated
+       workflow nearly fills: a run's first few allocations would trigger one, and a collection
+       writes to every object of the snapshot's heap (a parked instance's private memory). Give
+       the run as much room again as the snapshot's heap before the first collection; after it,
+       QuickJS sets its own threshold. Reference counting frees everything but cycles meanwhile. */
+    JSMemoryUsage usage;
+    JS_ComputeMemoryUsage(tw_rt, &usage);
+    JS_SetGCThreshold(tw_rt, (size_t)usage.malloc_size * 2);
 }
 
 /* Reads all of stdin (the build tool's archive). */
