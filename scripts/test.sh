@@ -42,6 +42,11 @@ echo "== fault and load tests" >&2
 # Hundreds of workflows through a worker that is killed, stopped and has its bundles broken, and
 # a server restarted under it (tests/faults.rs); each test is bounded and cleans up after itself.
 cargo test --locked --test faults -- --ignored --test-threads=1
+# The same for durable (ABI v1) workflows parked mid-way (tests/durable_faults.rs): kill -9,
+# a server restart, an eviction storm, SIGTERM with HTTP activities in flight, the activity
+# worker killed, a full instance pool, two workers. 200 parked instead of the full 500 keeps the
+# step to about three minutes on two busy cores.
+DURABLE_FAULTS_PARKED=200 cargo test --locked --test durable_faults -- --ignored --test-threads=1
 
 echo "== benchmark smoke runs" >&2
 # Each benchmark once, in the debug build and with a tiny N, so none can rot; no timing claims.

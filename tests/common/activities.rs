@@ -69,6 +69,11 @@ impl ActivityWorker {
         text
     }
 
+    /// The worker process's own pid (not the watchdog's), for tests that kill it mid-activity.
+    pub fn pid(&self) -> u32 {
+        super::temporal::read_pid(&self._dir.path().join("activities.pid"))
+    }
+
     /// Waits for the line `ready`, which the worker prints once it polls its task queue.
     fn wait_until_ready(&mut self) {
         let deadline = Instant::now() + READY_TIMEOUT;

@@ -27,6 +27,10 @@ Activities (arguments and results are JSON values):
                                {"order_id", "status": "charged"}.
     count_calls(key)           counts its calls per key in this process and returns the count,
                                for exactly-once checks across retries and replays.
+    record_call(spec)          spec = {"dir", "key", "seconds"?: s}: appends the attempt number
+                               to the file dir/key, then (if asked) runs s seconds, heartbeating,
+                               and returns how many lines the file has. Counts calls across
+                               restarts (and kill -9) of this worker, for at-least-once checks.
 
 The order fulfilment examples' inventory (run on task queue `inventory`):
     reserve_stock(order)       order = {"order_id", "items"}; returns {"reservation_id": "R-<id>"}.
@@ -133,6 +137,20 @@ async def count_calls(key):
 
 
 @activity.defn
+async def record_call(spec):
+    """Records this attempt in a file, so calls are counted even across kills of this worker."""
+    path = os.path.join(spec["dir"], spec["key"])
+    with open(path, "a") as calls:
+        calls.write(f"{activity.info().attempt}\n")
+    deadline = time.monotonic() + spec.get("seconds", 0)
+    while (remaining := deadline - time.monotonic()) > 0:
+        activity.heartbeat()
+        await asyncio.sleep(min(0.2, remaining))
+    with open(path) as calls:
+        return sum(1 for _ in calls)
+
+
+@activity.defn
 async def reserve_stock(order):
     """Reserves an order's items (the order fulfilment examples' first step)."""
     return {"reservation_id": f"R-{order['order_id']}"}
@@ -193,6 +211,7 @@ async def main():
             sleep_past_timeout,
             charge,
             count_calls,
+            record_call,
             reserve_stock,
             release_stock,
             refund,
