@@ -32,6 +32,8 @@ mod worker_bundles;
 
 #[path = "durable_hostile/caps.rs"]
 mod caps;
+#[path = "durable_hostile/completion_size.rs"]
+mod completion_size;
 #[path = "durable_hostile/determinism.rs"]
 mod determinism;
 #[path = "durable_hostile/floods.rs"]
@@ -40,8 +42,6 @@ mod floods;
 mod handles;
 #[path = "durable_hostile/json.rs"]
 mod json;
-#[path = "durable_hostile/completion_size.rs"]
-mod completion_size;
 
 use temporalio_common::protos::coresdk::workflow_commands::workflow_command::Variant as Command;
 
