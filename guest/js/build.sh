@@ -11,6 +11,7 @@
 #                                             instead of starting from a pre-initialised heap
 #   guest/js/build.sh --tools                 only the engine, the build tool and typescript
 #                                             (what test.sh needs)
+#   guest/js/build.sh --bench                 only bench_steps (for bench/guests/build.sh)
 #
 # What it needs, installed when missing (build artefacts stay under <repo>/target/guest-js):
 #   - Debian's clang, lld, wasi-libc and libclang-rt-14-dev-wasm32 (apt-get), for the engine;
@@ -34,14 +35,15 @@ quickjs_sha256="43d2e48272208721a7aaea8e3f02d4b9318f12ef20cc4f5421b59d9a470706ef
 quickjs_dir="$work/src/quickjs_ng-$quickjs_version/upstream-quickjs"
 
 # ---- arguments ----
-file="" output="" root="" no_snapshot="" tools_only=""
+file="" output="" root="" no_snapshot="" tools_only="" bench_only=""
 while [ $# -gt 0 ]; do
     case "$1" in
         -o) output="$2"; shift 2 ;;
         --root) root="$2"; shift 2 ;;
         --no-snapshot) no_snapshot="--no-snapshot"; shift ;;
         --tools) tools_only=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --bench) bench_only=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) file="$1"; shift ;;
     esac
@@ -172,6 +174,12 @@ JSON
     exit 0
 fi
 
+bench_steps="$repo_root/target/bench-bundles/js/bench_steps.wasm"
+if [ -n "$bench_only" ]; then
+    bundle "$here" "$here/bench/bench_steps.js" "$bench_steps"
+    exit 0
+fi
+
 # The examples: JavaScript as written, TypeScript compiled by tsc into target/guest-js/ts-out.
 for example in "${examples[@]}"; do
     bundle "$here" "$here/examples/$example/$example.js" "$out_dir/js/$example.wasm"
@@ -181,5 +189,5 @@ for example in "${examples[@]}"; do
     bundle "$work/ts-out" "$work/ts-out/examples/$example/$example.js" "$out_dir/ts/$example.wasm"
 done
 # The durable benchmarks' workflow (bench/guests/README.md), built as the examples are.
-bundle "$here" "$here/bench/bench_steps.js" "$repo_root/target/bench-bundles/js/bench_steps.wasm"
+bundle "$here" "$here/bench/bench_steps.js" "$bench_steps"
 echo "built ${#examples[@]} JavaScript and ${#examples[@]} TypeScript bundles and bench_steps in $(elapsed)"
