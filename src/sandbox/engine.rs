@@ -10,11 +10,15 @@
 //! - **Epoch interruption** for deadlines rather than fuel: a background thread bumps the epoch
 //!   every [`EPOCH_TICK`], and each run's store traps once its deadline in ticks has passed. It
 //!   costs nothing measurable per run, where fuel instruments every basic block.
-//! - Default stack limit (512 KiB of wasm stack): deep recursion traps as "call stack exhausted"
-//!   instead of overflowing the host thread.
+//! - Stack limit of [`MAX_WASM_STACK`] (wasmtime's default, 512 KiB of wasm stack): deep
+//!   recursion traps as "call stack exhausted" instead of overflowing the host thread.
 //! - **Fiber stacks from the pool**: a durable guest parks on its own fiber stack between
 //!   activations, so the pool has a stack per slot as well (wasmtime's default is 1000 stacks,
-//!   whatever the slot count). Only the touched pages of a parked stack are resident.
+//!   whatever the slot count). Only the touched pages of a parked stack are resident: one 4 KiB
+//!   page for the bench guests in a release build, three in a debug build (benches/
+//!   parked_memory.rs). Each stack is [`FIBER_STACK_BYTES`]: the wasm limit plus
+//!   [`HOST_STACK_HEADROOM`] for the host calls that run below the guest's deepest frame, where
+//!   wasmtime's default would give 1.5 MiB of headroom to calls that need a few KiB.
 //! - **Determinism**: NaN results are canonicalized and relaxed SIMD gives the same answer on
 //!   every CPU, so a replay on another machine computes the same floats as the first run.
 
@@ -25,6 +29,17 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 
 /// How often the epoch advances: the granularity of run deadlines.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Most native stack a guest's wasm frames may use before it traps (wasmtime's default).
+pub const MAX_WASM_STACK: usize = 512 << 10;
+
+/// Fiber stack left for host calls below the guest's deepest wasm frame: far above what the
+/// host calls measure (a few KiB, debug builds included), as overflowing it on a fiber would
+/// abort the process rather than trap.
+pub const HOST_STACK_HEADROOM: usize = 256 << 10;
+
+/// Size of each pooled fiber stack.
+pub const FIBER_STACK_BYTES: usize = MAX_WASM_STACK + HOST_STACK_HEADROOM;
 
 /// Wasm page size; memory caps are whole pages.
 pub const WASM_PAGE_BYTES: u64 = 64 * 1024;
@@ -80,6 +95,8 @@ impl WasmEngine {
         let mut config = Config::new();
         config
             .epoch_interruption(true)
+            .max_wasm_stack(MAX_WASM_STACK)
+            .async_stack_size(FIBER_STACK_BYTES)
             .cranelift_nan_canonicalization(true)
             .relaxed_simd_deterministic(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));

@@ -111,9 +111,13 @@ impl Instance {
             store.set_epoch_deadline(ticks);
             let result = async {
                 let instance = instance_pre.instantiate_async(&mut store).await?;
-                // A reactor (Go's c-shared, wasi-libc's) initializes its runtime first.
-                if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize")
-                {
+                // A reactor (Go's c-shared, wasi-libc's) initializes its runtime first. Looked
+                // up as an `Option`: a missing export as an error would capture a native
+                // backtrace when RUST_BACKTRACE is set, on every run start and replay.
+                let initialize = instance
+                    .get_func(&mut store, "_initialize")
+                    .and_then(|func| func.typed::<(), ()>(&store).ok());
+                if let Some(initialize) = initialize {
                     initialize.call_async(&mut store, ()).await?;
                 }
                 let run = instance.get_typed_func::<(), ()>(&mut store, "run")?;
