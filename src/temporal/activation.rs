@@ -256,8 +256,13 @@ impl ActivationHandler {
         let acquire = Arc::clone(&self.instance_slots).acquire_owned();
         tokio::pin!(acquire);
         loop {
-            self.evict_for_waiting_runs();
+            // Not while a slot is free: it is this run's to take (or another waiter's), and an
+            // eviction on its way back would be counted twice.
+            if self.instance_slots.available_permits() == 0 {
+                self.evict_for_waiting_runs();
+            }
             tokio::select! {
+                biased;
                 permit = &mut acquire => return match permit {
                     Ok(permit) => permit,
                     // The semaphore is never closed; if it were, run without a slot, not hang.
@@ -342,11 +347,14 @@ impl ActivationHandler {
 
     /// Drops an evicted run, reporting nondeterminism with what the guest did.
     fn forget(&self, run_id: &str, eviction: &RemoveFromCache) {
+        // The entry leaves the cache only after the run (and its pool slot) is dropped: a run
+        // waiting for a slot counts the evictions still in the cache, and would otherwise ask
+        // for a second one while this one's slot is on its way back.
         let forgotten = self
             .cache()
             .runs
-            .remove(run_id)
-            .and_then(|cached| cached.run);
+            .get_mut(run_id)
+            .and_then(|cached| cached.run.take());
         let workflow_id = forgotten.as_ref().map(WorkflowRun::workflow_id);
         if eviction.reason() == EvictionReason::Nondeterminism {
             let workflow_type = forgotten
@@ -369,6 +377,8 @@ impl ActivationHandler {
         } else {
             tracing::debug!(%run_id, workflow_id, reason = %eviction.message, "run evicted");
         }
+        drop(forgotten);
+        self.cache().runs.remove(run_id);
     }
 }
 
