@@ -10,9 +10,13 @@
 //! ```text
 //! cargo bench --bench parked_memory                 # N = 1000 and 10000
 //! cargo bench --bench parked_memory -- --n 500      # another N
+//! cargo bench --bench parked_memory -- --languages c,rust
+//! cargo bench --bench parked_memory -- --heap-profile     # the heap blocks of one parked run
 //! cargo test --bench parked_memory                  # smoke: N = 20, no claims
 //! ```
 
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 #[path = "support/durable.rs"]
 mod durable;
 
@@ -23,7 +27,11 @@ use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
 use temporal_wasm_worker::sandbox::host::Linkers;
 use temporal_wasm_worker::temporal::workflow_run::WorkflowRun;
 
+use counting_alloc::{CountingAllocator, live_heap};
 use durable::Region;
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// What a parked run waits for: signal `release`, at most an hour.
 const PARK_INPUT: &str = r#"{"park_ms": 3600000}"#;
@@ -39,6 +47,10 @@ struct Row {
     mappings_per_run: f64,
     /// Resident memory still held after every run was dropped (evicted), per run, in KiB.
     after_eviction: f64,
+    /// Heap bytes the host keeps live per parked run (stores, instances, host state), exactly.
+    heap_bytes_per_run: f64,
+    /// Heap blocks the host keeps live per parked run.
+    heap_blocks_per_run: f64,
 }
 
 /// Most Go runs one row parks (each holds ~2.6 MiB of touched linear memory).
@@ -53,7 +65,7 @@ struct EngineFigures {
 }
 
 /// Parks `count` runs of `bundle`, measures, then drops them.
-fn park(language: &'static str, bundle: &Arc<Bundle>, count: usize) -> Row {
+fn park(language: &'static str, bundle: &Arc<Bundle>, count: usize, profile: bool) -> Row {
     let context = durable::context();
     // One run parked and dropped first, so that what every run shares (the bundle's image in the
     // page cache, lazily built host tables) is in `before`.
@@ -67,7 +79,9 @@ fn park(language: &'static str, bundle: &Arc<Bundle>, count: usize) -> Row {
     }
     let before = durable::resident();
     let maps_before = durable::mapping_count();
-    let mut runs = Vec::with_capacity(count);
+    let heap_before = live_heap();
+    // One more for the heap profile's run, so that pushing it does not move the others.
+    let mut runs = Vec::with_capacity(count + 1);
     for index in 0..count {
         let run_id = format!("{language}-{index}");
         let mut run = WorkflowRun::new(run_id.clone(), Arc::clone(bundle), context.clone());
@@ -78,6 +92,10 @@ fn park(language: &'static str, bundle: &Arc<Bundle>, count: usize) -> Row {
     }
     let after = durable::resident();
     let maps_after = durable::mapping_count();
+    let heap_after = live_heap();
+    if profile {
+        print_heap_profile(language, bundle, &context, &mut runs);
+    }
     drop(runs);
     let evicted = durable::resident();
     let per = |now: &Region, then: &Region| now.per(then, count);
@@ -90,6 +108,40 @@ fn park(language: &'static str, bundle: &Arc<Bundle>, count: usize) -> Row {
         other: per(&after.other, &before.other),
         mappings_per_run: (maps_after as f64 - maps_before as f64) / count as f64,
         after_eviction: per(&evicted.total(), &before.total()).0,
+        heap_bytes_per_run: (heap_after.0 - heap_before.0) as f64 / count as f64,
+        heap_blocks_per_run: (heap_after.1 - heap_before.1) as f64 / count as f64,
+    }
+}
+
+/// Parks one more run, recording its allocations, and prints the blocks it keeps by the code
+/// that made them.
+fn print_heap_profile(
+    language: &str,
+    bundle: &Arc<Bundle>,
+    context: &temporal_wasm_worker::convert::WorkerContext,
+    runs: &mut Vec<WorkflowRun>,
+) {
+    let run_id = format!("{language}-profiled");
+    let blocks = counting_alloc::live_blocks_of(
+        || {
+            let mut run = WorkflowRun::new(run_id.clone(), Arc::clone(bundle), context.clone());
+            let activated = run.activate(durable::initialize(&run_id, PARK_INPUT));
+            durable::started_timer(&activated.completion);
+            drop(activated);
+            runs.push(run);
+        },
+        &["temporal_wasm_worker", "wasmtime", "cranelift", "tokio"],
+    );
+    let total: usize = blocks.iter().map(|(bytes, _, _)| bytes).sum();
+    println!();
+    println!(
+        "Heap blocks one parked {language} run keeps ({total} bytes), by the code that made them:"
+    );
+    println!();
+    println!("| bytes | blocks | allocated in |");
+    println!("|---|---|---|");
+    for (bytes, count, frame) in blocks {
+        println!("| {bytes} | {count} | `{frame}` |");
     }
 }
 
@@ -105,10 +157,24 @@ fn main() {
         None if measured => vec![1000, 10_000],
         None => vec![20],
     };
+    let heap_profile = args.iter().any(|arg| arg == "--heap-profile");
+    if heap_profile {
+        // Errors must not capture backtraces while allocations are recorded: the recorder
+        // captures one itself, inside the allocator, and std's backtrace lock is not reentrant.
+        // SAFETY: no other thread runs yet.
+        unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
+    }
+    let languages: Vec<&str> = match args.iter().position(|arg| arg == "--languages") {
+        Some(index) => args[index + 1].split(',').collect(),
+        None => durable::LANGUAGES.to_vec(),
+    };
     let mut rows = Vec::new();
     let mut engines = Vec::new();
     for &count in &counts {
         for language in durable::LANGUAGES {
+            if !languages.contains(&language) {
+                continue;
+            }
             let Some(path) = durable::bundle_path(language) else {
                 println!(
                     "{language}: target/bench-bundles/{language}/bench_steps.wasm is missing \
@@ -143,7 +209,7 @@ fn main() {
             });
             let linkers = Linkers::new(engine.engine()).expect("linkers");
             let bundle = durable::load(&engine, &linkers, path);
-            rows.push(park(language, &bundle, count));
+            rows.push(park(language, &bundle, count, heap_profile));
         }
     }
 
@@ -159,18 +225,20 @@ fn main() {
     );
     println!();
     println!(
-        "| bundle | parked | total | linear memory | fiber stack | heap and rest | mappings per run | left after eviction |"
+        "| bundle | parked | total | linear memory | fiber stack | heap and rest | live heap bytes (blocks) | mappings per run | left after eviction |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for row in &rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {} | {} | {} | {:.0} ({:.0}) | {:.1} | {:.1} |",
             row.language,
             row.count,
             kib(row.total),
             kib(row.linear_memory),
             kib(row.fiber_stacks),
             kib(row.other),
+            row.heap_bytes_per_run,
+            row.heap_blocks_per_run,
             row.mappings_per_run,
             row.after_eviction,
         );
