@@ -7,7 +7,7 @@ use crate::sandbox::handles::HandleKind;
 use crate::sandbox::inbound::Answer;
 use crate::sandbox::published::Published;
 
-use super::DurableState;
+use super::{Description, DurableState};
 
 /// Most bytes the commands of one activation may take: gRPC's default message limit, which both
 /// core's client and Temporal's frontend apply to the workflow task completion carrying them. A
@@ -47,14 +47,18 @@ impl DurableState {
                 key: "max_pending_commands",
             }));
         }
-        if let Call::StartTimer { handle, .. }
-        | Call::StartActivity { handle, .. }
+        if let Call::StartTimer { handle, request } = &call {
+            // The commonest command formats nothing unless a query asks.
+            let duration = Description::Timer(request.duration_ms);
+            self.descriptions.insert(*handle, duration);
+        } else if let Call::StartActivity { handle, .. }
         | Call::StartHttpActivity { handle, .. }
         | Call::StartChildWorkflow { handle, .. }
         | Call::SignalExternal { handle, .. }
         | Call::CancelExternal { handle, .. } = &call
         {
-            self.descriptions.insert(*handle, call.describe());
+            self.descriptions
+                .insert(*handle, Description::Text(call.describe()));
         }
         self.calls.push(call);
         self.pending_bytes = pending_bytes;

@@ -45,12 +45,33 @@ pub struct DurableState {
     inbound: Inbound,
     /// Query results and current details the guest published.
     published: Published,
-    /// What each command handle is for, as `__stack_trace` shows it (`timer 3 (5000 ms)`).
-    descriptions: BTreeMap<Handle, String>,
+    /// What each pending command handle is for, as `__stack_trace` shows it
+    /// (`timer 3 (5000 ms)`); dropped when the command resolves, so a long run keeps none of
+    /// its past commands.
+    descriptions: BTreeMap<Handle, Description>,
     /// The handles `wait` parked on, set when it parks and cleared when it resumes.
     parked_on: Option<Vec<Handle>>,
     /// A cap the host's deliveries exceeded; the run ends with it instead of resuming.
     overflow: Option<GuestBug>,
+}
+
+/// What a pending command is for: a timer keeps its duration as a number (formatted only when
+/// a query asks), other commands their description.
+#[derive(Debug)]
+enum Description {
+    /// A timer of this many ms.
+    Timer(u64),
+    /// Anything else, described.
+    Text(String),
+}
+
+impl Description {
+    fn render(&self, handle: Handle) -> String {
+        match self {
+            Description::Timer(duration_ms) => format!("timer {handle} ({duration_ms} ms)"),
+            Description::Text(text) => text.clone(),
+        }
+    }
 }
 
 /// A handle onto the shared state, cloned into the store and kept by the instance.
@@ -100,6 +121,7 @@ impl DurableState {
 
     /// Delivers to a handle, counting held signals against the result-bytes cap too.
     fn deliver(&mut self, handle: Handle, json: Vec<u8>) -> Result<bool, CapExceeded> {
+        self.descriptions.remove(&handle);
         self.handles
             .deliver(handle, json, self.inbound.held_bytes())
     }
@@ -194,11 +216,10 @@ impl DurableState {
                 .handles
                 .pending()
                 .map(|(handle, kind)| {
-                    let description = self
-                        .descriptions
-                        .get(&handle)
-                        .cloned()
-                        .unwrap_or_else(|| format!("{kind} {handle}"));
+                    let description = match self.descriptions.get(&handle) {
+                        Some(description) => description.render(handle),
+                        None => format!("{kind} {handle}"),
+                    };
                     (handle, description)
                 })
                 .collect(),
@@ -208,7 +229,7 @@ impl DurableState {
                 .iter()
                 .flatten()
                 .map(|&handle| match self.descriptions.get(&handle) {
-                    Some(description) => description.clone(),
+                    Some(description) => description.render(handle),
                     None => match self.handles.kind(handle) {
                         Some(kind) => format!("{kind} (handle {handle})"),
                         None => format!("handle {handle}"),
