@@ -32,6 +32,7 @@ LABELS = {
     "wasm-c": "temporal-wasm-worker, C guest",
     "wasm-rust": "temporal-wasm-worker, Rust guest",
     "wasm-go": "temporal-wasm-worker, Go guest",
+    "wasm-js": "temporal-wasm-worker, JavaScript guest (QuickJS)",
     "wasm-c-nocache": "temporal-wasm-worker, C guest, max_cached_workflows = 0",
     "wasm-rust-nocache": "temporal-wasm-worker, Rust guest, max_cached_workflows = 0",
     "wasm-go-nocache": "temporal-wasm-worker, Go guest, max_cached_workflows = 0",
@@ -46,6 +47,16 @@ def bench_bundle(language):
     if not bundle.is_file():
         subprocess.run(["bash", str(REPO / "bench/guests/build.sh"), language], check=True)
     return bundle
+
+
+def available_rows(rows):
+    """`rows` without the optional JavaScript row when its bundle was not built (it is built by
+    `bench/guests/build.sh js`, not by default)."""
+    if "wasm-js" in rows and not (REPO / "target/bench-bundles/js/bench_steps.wasm").is_file():
+        log("bench: wasm-js skipped: no target/bench-bundles/js/bench_steps.wasm "
+            "(bash bench/guests/build.sh js)")
+        return tuple(row for row in rows if row != "wasm-js")
+    return rows
 
 
 def rust_sdk_binary(release):

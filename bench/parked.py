@@ -6,6 +6,8 @@ Every row holds `BenchSteps` with {"park_ms": 3600000} (bench/guests/README.md):
 starts a one-hour timer and waits for signal `release` or the timer, whichever comes first.
 Rows, interleaved within each N (the order rotates with N and repetition):
   - wasm-c, wasm-rust, wasm-go: this worker with the bench guest in C, Rust and Go;
+  - wasm-js: the same with the JavaScript guest (QuickJS), when `bash bench/guests/build.sh js`
+    has built it (skipped otherwise);
   - rust-sdk: Temporal's Rust SDK, native (bench/rust_sdk_worker/);
   - python: the Python SDK, default sandboxed runner (bench/py_durable_worker.py).
 Each worker gets a sticky cache of N + 100 runs, so every parked workflow stays cached.
@@ -43,7 +45,7 @@ from benchlib import fmt, log, median
 from durable_lib import LABELS
 from temporalio.client import Client
 
-ROWS = ("wasm-c", "wasm-rust", "wasm-go", "rust-sdk", "python")
+ROWS = ("wasm-c", "wasm-rust", "wasm-go", "wasm-js", "rust-sdk", "python")
 INPUT = {"park_ms": 3_600_000}
 # Started, task scheduled/started/completed, TimerStarted: recorded once a workflow is parked.
 PARKED_HISTORY_LENGTH = 5
@@ -196,7 +198,7 @@ async def main_async(options):
     counts = [int(c) for c in options.counts.split(",")] if options.counts else (
         [20] if options.smoke else [1000, 10000])
     reps = options.reps or (1 if options.smoke else 3)
-    rows = tuple(options.rows.split(",")) if options.rows else ROWS
+    rows = durable_lib.available_rows(tuple(options.rows.split(",")) if options.rows else ROWS)
     binaries = durable_lib.Binaries(release, rows)
     results = []
     with tempfile.TemporaryDirectory(prefix="tww-parked-") as tmp, \

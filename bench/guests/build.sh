@@ -4,6 +4,8 @@
 #
 #   bench/guests/build.sh            all three
 #   bench/guests/build.sh c rust     only these
+#   bench/guests/build.sh js         the JavaScript one too (guest/js/build.sh --bench; not built
+#                                    by default: the benchmarks' JS rows run only when it exists)
 #
 # Each language is built exactly as its examples are (guest/<lang>/build.sh): the same compiler
 # and linker flags, the same wasm-opt pass, the same toolchain, which those scripts install when
@@ -84,6 +86,7 @@ for language in "${languages[@]}"; do
         c) build_c ;;
         rust) build_rust ;;
         go) build_go ;;
-        *) echo "unknown language '$language' (known: c rust go)" >&2; exit 2 ;;
+        js) bash "$repo_root/guest/js/build.sh" --bench ;;
+        *) echo "unknown language '$language' (known: c rust go js)" >&2; exit 2 ;;
     esac
 done
