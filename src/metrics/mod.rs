@@ -90,11 +90,15 @@ pub struct WorkerMetrics {
     in_flight: Gauge,
     in_flight_count: AtomicU64,
     guest: GuestMetrics,
+    /// Whether a meter consumes what is recorded: without one, the per-run instruments are
+    /// skipped, so that a run does not build label sets nobody reads.
+    recording: bool,
 }
 
 impl WorkerMetrics {
     /// Instruments on `meter`, or on a no-op meter when metrics are off.
     pub fn new(meter: Option<Arc<dyn CoreMeter>>) -> WorkerMetrics {
+        let recording = meter.is_some();
         let meter = meter.unwrap_or_else(|| Arc::new(NoOpCoreMeter));
         let params =
             |name: &'static str, description: &'static str, unit: &'static str| MetricParameters {
@@ -149,7 +153,14 @@ impl WorkerMetrics {
                 crate::config::DEFAULT_MAX_GUEST_LABEL_SETS,
             ),
             meter,
+            recording,
         }
+    }
+
+    /// Whether a meter consumes the metrics (a Prometheus endpoint is configured); callers may
+    /// skip preparing what they would record when it does not.
+    pub fn is_recording(&self) -> bool {
+        self.recording
     }
 
     fn attributes(&self, labels: &[(&'static str, &str)]) -> MetricAttributes {
@@ -171,6 +182,9 @@ impl WorkerMetrics {
         outcome: RunOutcome,
         duration: Duration,
     ) {
+        if !self.recording {
+            return;
+        }
         self.runs.add(
             1,
             &self.attributes(&[
@@ -243,7 +257,9 @@ impl WorkerMetrics {
     /// Marks an instance as running until the returned guard is dropped.
     pub fn instance_started(&self) -> InFlight<'_> {
         let now = self.in_flight_count.fetch_add(1, Ordering::Relaxed) + 1;
-        self.in_flight.record(now, &MetricAttributes::Empty);
+        if self.recording {
+            self.in_flight.record(now, &MetricAttributes::Empty);
+        }
         InFlight { metrics: self }
     }
 }
@@ -256,7 +272,9 @@ pub struct InFlight<'a> {
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         let now = self.metrics.in_flight_count.fetch_sub(1, Ordering::Relaxed) - 1;
-        self.metrics.in_flight.record(now, &MetricAttributes::Empty);
+        if self.metrics.recording {
+            self.metrics.in_flight.record(now, &MetricAttributes::Empty);
+        }
     }
 }
 

@@ -337,6 +337,10 @@ impl ActivationHandler {
         if let Some(kind) = finished.bug_kind {
             self.metrics.record_guest_bug(run.workflow_type(), kind);
         }
+        if !self.metrics.is_recording() {
+            // The bundle's version is formatted for the label alone.
+            return;
+        }
         self.metrics.record_run(
             run.workflow_type(),
             &run.bundle_version(),
