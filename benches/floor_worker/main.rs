@@ -6,7 +6,13 @@
 //!
 //! ```text
 //! floor_worker --address 127.0.0.1:7233 --task-queue Q [--namespace default] [--result JSON]
+//!              [--max-cached-workflows N]
 //! ```
+//!
+//! Its `WorkerConfig` takes the product's defaults for this machine: the sticky cache
+//! (`default_max_cached_workflows`, which also decides how core splits its pollers between the
+//! sticky and the normal queue) and the outstanding workflow tasks. `--max-cached-workflows 0`
+//! measures the loop without a sticky queue.
 //!
 //! It logs `polling for workflow tasks` on stderr before its first poll and stops on SIGINT or
 //! SIGTERM once in-flight completions are done. Without `--address` (as `cargo test --benches`
@@ -15,6 +21,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use temporal_wasm_worker::config::{
+    DEFAULT_MAX_OUTSTANDING_WORKFLOW_TASKS, default_max_cached_workflows,
+};
 use temporalio_client::{Connection, ConnectionOptions, Url};
 use temporalio_common::protos::coresdk::workflow_activation::{
     WorkflowActivation, workflow_activation_job::Variant as Job,
@@ -38,6 +47,7 @@ struct Options {
     namespace: String,
     task_queue: String,
     result_json: String,
+    max_cached_workflows: usize,
 }
 
 fn parse_options() -> Result<Option<Options>, String> {
@@ -48,7 +58,15 @@ fn parse_options() -> Result<Option<Options>, String> {
             return Err(format!("unexpected argument `{arg}`"));
         };
         // Flags a test harness may pass (`--nocapture`, `--test`…) carry no value.
-        if !["address", "namespace", "task-queue", "result"].contains(&name) {
+        if ![
+            "address",
+            "namespace",
+            "task-queue",
+            "result",
+            "max-cached-workflows",
+        ]
+        .contains(&name)
+        {
             continue;
         }
         let value = args.next().ok_or(format!("--{name} needs a value"))?;
@@ -56,6 +74,12 @@ fn parse_options() -> Result<Option<Options>, String> {
     }
     let Some(address) = values.remove("address") else {
         return Ok(None);
+    };
+    let max_cached_workflows = match values.remove("max-cached-workflows") {
+        Some(count) => count
+            .parse()
+            .map_err(|err| format!("--max-cached-workflows `{count}`: {err}"))?,
+        None => default_max_cached_workflows(),
     };
     Ok(Some(Options {
         address,
@@ -68,6 +92,7 @@ fn parse_options() -> Result<Option<Options>, String> {
         result_json: values
             .remove("result")
             .unwrap_or_else(|| "\"Hello, Temporal!\"".to_owned()),
+        max_cached_workflows,
     }))
 }
 
@@ -133,8 +158,8 @@ async fn run(options: Options) -> Result<(), String> {
             build_id: "floor-worker".to_owned(),
         })
         .client_identity_override(identity)
-        .max_cached_workflows(0_usize)
-        .max_outstanding_workflow_tasks(100_usize)
+        .max_cached_workflows(options.max_cached_workflows)
+        .max_outstanding_workflow_tasks(DEFAULT_MAX_OUTSTANDING_WORKFLOW_TASKS)
         .build()
         .map_err(|err| err.to_string())?;
     let worker = init_worker(&runtime, config, connection).map_err(|err| format!("{err:#}"))?;
