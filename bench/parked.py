@@ -25,6 +25,8 @@ Reported, as medians:
     (Linux caps a process at vm.max_map_count);
   - address space reserved per pool slot (VmSize / slots: each slot reserves a linear memory
     with its guard, a fiber stack and a table up front);
+  - page tables per parked workflow (VmPTE, not part of RSS): each pool slot is 4 GiB apart,
+    so each parked instance needs page-table pages of its own;
   - the drain: seconds from the first signal to the last completion, wf/s, worker CPU ms/wf.
 
     . scripts/env.sh
@@ -68,6 +70,7 @@ async def park_and_release(row, binaries, server, client, count, workdir):
         await durable_lib.wait_history_length(client, warm, PARKED_HISTORY_LENGTH, 120)
         durable_lib.wait_quiet(pid)
         rss0 = benchlib.memory_kib(pid, "VmRSS")
+        pte0 = benchlib.memory_kib(pid, "VmPTE")
         smaps0 = durable_lib.smaps(pid)
 
         ids = [f"{task_queue}-{index}" for index in range(count)]
@@ -79,6 +82,7 @@ async def park_and_release(row, binaries, server, client, count, workdir):
         log(f"bench: {row}: {count} parked in {time.monotonic() - started:.1f} s")
         durable_lib.wait_quiet(pid)
         rss1 = benchlib.memory_kib(pid, "VmRSS")
+        pte1 = benchlib.memory_kib(pid, "VmPTE")
         smaps1 = durable_lib.smaps(pid)
         vm_size = benchlib.memory_kib(pid, "VmSize")
 
@@ -108,6 +112,7 @@ async def park_and_release(row, binaries, server, client, count, workdir):
         "row": row,
         "count": count,
         "rss_kib": (rss1 - rss0) / count,
+        "pte_kib": (pte1 - pte0) / count,
         "pss_kib": sum(per(region, "pss") for region in ("linear_memory", "fiber_stacks", "other")),
         "linear_memory_kib": per("linear_memory", "rss"),
         "fiber_stacks_kib": per("fiber_stacks", "rss"),
@@ -134,7 +139,7 @@ def report(results, rows, counts, reps, release):
     mode = "release builds" if release else "SMOKE RUN (debug builds, tiny N): not a measurement"
     print(f"Parked workflows (each waiting on a signal, with a one-hour timer), medians of {reps} "
           f"repetitions ({mode}).\n")
-    keys = ("rss_kib", "pss_kib", "linear_memory_kib", "fiber_stacks_kib", "other_kib",
+    keys = ("rss_kib", "pte_kib", "pss_kib", "linear_memory_kib", "fiber_stacks_kib", "other_kib",
             "mappings", "total_mappings", "reserved_gib_per_slot", "rss_mib", "signal_s",
             "drain_s", "drain_wf_s", "drain_cpu_ms_per_wf")
     med = {}
@@ -154,12 +159,12 @@ def report(results, rows, counts, reps, release):
                 LABELS[row], count, fmt(m["rss_kib"], 1), fmt(m["pss_kib"], 1),
                 fmt(m["linear_memory_kib"], 1) if wasm else "",
                 fmt(m["fiber_stacks_kib"], 1) if wasm else "",
-                fmt(m["other_kib"], 1), fmt(m["mappings"], 2),
+                fmt(m["other_kib"], 1), fmt(m["pte_kib"], 1), fmt(m["mappings"], 2),
                 fmt(m["reserved_gib_per_slot"], 2) if wasm else "", fmt(m["rss_mib"], 0),
             ])
     print(benchlib.markdown_table(
         ["worker", "parked", "RSS KiB/wf", "PSS KiB/wf", "linear memory", "fiber stack",
-         "heap and rest", "mappings/wf", "GiB reserved/slot", "worker RSS MiB"],
+         "heap and rest", "page tables KiB/wf", "mappings/wf", "GiB reserved/slot", "worker RSS MiB"],
         table,
     ))
     print("\nThe drain, once all are signalled at once:\n")
