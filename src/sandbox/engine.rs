@@ -18,7 +18,7 @@
 //!   page for the bench guests in a release build, three in a debug build (benches/
 //!   parked_memory.rs). Each stack is [`FIBER_STACK_BYTES`]: the wasm limit plus
 //!   [`HOST_STACK_HEADROOM`] for the host calls that run below the guest's deepest frame, where
-//!   wasmtime's default would give 1.5 MiB of headroom to calls that need a few KiB.
+//!   wasmtime's default gives 1.5 MiB.
 //! - **Determinism**: NaN results are canonicalized and relaxed SIMD gives the same answer on
 //!   every CPU, so a replay on another machine computes the same floats as the first run.
 
@@ -33,10 +33,13 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Most native stack a guest's wasm frames may use before it traps (wasmtime's default).
 pub const MAX_WASM_STACK: usize = 512 << 10;
 
-/// Fiber stack left for host calls below the guest's deepest wasm frame: far above what the
-/// host calls measure (a few KiB, debug builds included), as overflowing it on a fiber would
-/// abort the process rather than trap.
-pub const HOST_STACK_HEADROOM: usize = 256 << 10;
+/// Fiber stack left for host calls below the guest's deepest wasm frame. Overflowing it on a
+/// fiber aborts the whole worker rather than trapping, so it is sized for the deepest host call
+/// a guest can cause, not the usual one (a few KiB): decoding JSON nested to serde_json's
+/// 128-level limit (a `cause` chain, say) needs more than 256 KiB in a debug build and less
+/// than 512 KiB (`durable_hostile::json::json_nested…`); this is twice that. Only touched pages
+/// are resident, so the headroom costs address space, not memory.
+pub const HOST_STACK_HEADROOM: usize = 1 << 20;
 
 /// Size of each pooled fiber stack.
 pub const FIBER_STACK_BYTES: usize = MAX_WASM_STACK + HOST_STACK_HEADROOM;
