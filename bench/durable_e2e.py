@@ -29,17 +29,13 @@ from the release to the last result, not over a 10-90 % window. Reported, as med
 
 import argparse
 import asyncio
-import os
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import benchlib
 import durable_lib
 from benchlib import fmt, log, median
 from durable_lib import LABELS
-from temporalio.client import Client
 
 ROWS = ("wasm-c", "wasm-rust", "wasm-go", "wasm-c-nocache", "wasm-rust-nocache",
         "wasm-go-nocache", "rust-sdk", "python")
@@ -153,25 +149,13 @@ async def main_async(options):
     reps = options.reps or (1 if options.smoke else 3)
     rows = tuple(options.rows.split(",")) if options.rows else ROWS
     binaries = durable_lib.Binaries(release, rows)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="tww-durable-e2e-") as tmp, \
-            durable_lib.smoke_server(Path(tmp), options) as address:
-        for rep in range(reps):
-            order = rows[rep % len(rows):] + rows[: rep % len(rows)]
-            for row in order:
-                workdir = Path(tmp) / f"{rep + 1}-{row}"
-                workdir.mkdir()
-                with benchlib.DevServer(workdir, address) as server:
-                    client = await Client.connect(server.address)
-                    activities = durable_lib.start_activity_worker(
-                        binaries, server.address, workdir
-                    )
-                    try:
-                        measurement = await drain(row, binaries, server, client, count, workdir)
-                    finally:
-                        benchlib.stop(activities)
-                measurement["rep"] = rep + 1
-                results.append(measurement)
+
+    async def measure(row, server, client, workdir):
+        return await drain(row, binaries, server, client, count, workdir)
+
+    results = await durable_lib.interleaved(
+        "tww-durable-e2e-", options, rows, binaries, measure, reps
+    )
     report(results, rows, count, reps, release)
 
 

@@ -17,11 +17,13 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import benchlib
 from benchlib import REPO, log
+from temporalio.client import Client
 
 WORKFLOW_TYPE = "BenchSteps"
 ACTIVITY_QUEUE = "bench-activities"
@@ -148,6 +150,30 @@ def smoke_server(workdir, options):
         return
     with benchlib.DevServer(workdir) as server:
         yield server.address
+
+
+async def interleaved(prefix, options, rows, binaries, measure, reps):
+    """Runs `measure(row, server, client, workdir)` for every row, `reps` times, each on a fresh
+    dev server with the shared activity worker serving (on the smoke server when there is one);
+    the row order rotates every repetition. Returns the measurements, each with its `rep`."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, \
+            smoke_server(Path(tmp), options) as address:
+        for rep in range(reps):
+            order = rows[rep % len(rows):] + rows[: rep % len(rows)]
+            for row in order:
+                workdir = Path(tmp) / f"{rep + 1}-{row}"
+                workdir.mkdir()
+                with benchlib.DevServer(workdir, address) as server:
+                    client = await Client.connect(server.address)
+                    activities = start_activity_worker(binaries, server.address, workdir)
+                    try:
+                        measurement = await measure(row, server, client, workdir)
+                    finally:
+                        benchlib.stop(activities)
+                measurement["rep"] = rep + 1
+                results.append(measurement)
+    return results
 
 
 def pause(process):

@@ -22,16 +22,13 @@ signalled. The second worker has nothing cached, so it fetches the whole history
 
 import argparse
 import asyncio
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import benchlib
 import durable_lib
 from benchlib import fmt, log, median
 from durable_lib import LABELS
-from temporalio.client import Client
 
 ROWS = ("wasm-c", "wasm-rust", "wasm-go", "rust-sdk")
 CACHE = 1000
@@ -116,25 +113,11 @@ async def main_async(options):
     reps = options.reps or (1 if options.smoke else 3)
     rows = tuple(options.rows.split(",")) if options.rows else ROWS
     binaries = durable_lib.Binaries(release, rows)
-    results = []
-    with tempfile.TemporaryDirectory(prefix="tww-replay-") as tmp, \
-            durable_lib.smoke_server(Path(tmp), options) as address:
-        for rep in range(reps):
-            order = rows[rep % len(rows):] + rows[: rep % len(rows)]
-            for row in order:
-                workdir = Path(tmp) / f"{rep + 1}-{row}"
-                workdir.mkdir()
-                with benchlib.DevServer(workdir, address) as server:
-                    client = await Client.connect(server.address)
-                    activities = durable_lib.start_activity_worker(
-                        binaries, server.address, workdir
-                    )
-                    try:
-                        measurement = await replay(row, binaries, server, client, steps, workdir)
-                    finally:
-                        benchlib.stop(activities)
-                measurement["rep"] = rep + 1
-                results.append(measurement)
+
+    async def measure(row, server, client, workdir):
+        return await replay(row, binaries, server, client, steps, workdir)
+
+    results = await durable_lib.interleaved("tww-replay-", options, rows, binaries, measure, reps)
     report(results, rows, steps, reps, release)
 
 
