@@ -21,7 +21,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use temporal_wasm_worker::convert::WorkerContext;
 use temporal_wasm_worker::metrics::WorkerMetrics;
 use temporal_wasm_worker::sandbox::engine::{EngineCapacity, WasmEngine};
@@ -45,18 +44,10 @@ use model::{FAN_OUT, Model, Said, fan_out};
 const DEFAULT_CASES: u32 = 128;
 
 fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    ProptestConfig {
-        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-            default.cases
-        } else {
-            DEFAULT_CASES
-        },
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/durable_interleavings.txt",
-        ))),
-        ..default
-    }
+    common::properties::config(
+        DEFAULT_CASES,
+        "proptest-regressions/durable_interleavings.txt",
+    )
 }
 
 /// The handler the cases share (a fresh run id each), and its runtime.

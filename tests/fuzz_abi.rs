@@ -13,7 +13,6 @@ use std::sync::{Arc, OnceLock};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::Value;
 
 use temporal_wasm_worker::abi::{self, Base64Bytes, DecodeError, Failure, Payload};
@@ -27,18 +26,7 @@ use temporal_wasm_worker::sandbox::instance;
 const DEFAULT_CASES: u32 = 256;
 
 fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    ProptestConfig {
-        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-            default.cases
-        } else {
-            DEFAULT_CASES
-        },
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_abi.txt",
-        ))),
-        ..default
-    }
+    common::properties::config(DEFAULT_CASES, "proptest-regressions/fuzz_abi.txt")
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@
 //! that `cargo test` stays fast; `PROPTEST_CASES=N` runs more. A failing case is shrunk, saved to
 //! `proptest-regressions/fuzz_v1.txt` (committed) and replayed first on every later run.
 
+mod common;
+
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use serde_json::{Value, json};
 
 use temporal_wasm_worker::abi;
@@ -37,18 +38,7 @@ use resolutions::{
 const DEFAULT_CASES: u32 = 256;
 
 fn config() -> ProptestConfig {
-    let default = ProptestConfig::default();
-    ProptestConfig {
-        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
-            default.cases
-        } else {
-            DEFAULT_CASES
-        },
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_v1.txt",
-        ))),
-        ..default
-    }
+    common::properties::config(DEFAULT_CASES, "proptest-regressions/fuzz_v1.txt")
 }
 
 proptest! {

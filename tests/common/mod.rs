@@ -8,6 +8,7 @@ pub mod durable_client;
 pub mod durable_worker;
 pub mod http_server;
 pub mod jobs;
+pub mod properties;
 pub mod temporal;
 pub mod tls_proxy;
 pub mod wat;
